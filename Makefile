@@ -1,0 +1,54 @@
+# The project's commands. `make run` and `make test` work on a fresh clone with nothing but
+# Python 3.11+; `make test-services` also needs PostgreSQL and Redis binaries (or their URLs).
+
+PYTHON ?= python3
+PORT ?= 8000
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-requirements
+REQUIREMENTS := $(wildcard requirements/*.txt)
+PYTEST_ARGS ?=
+
+.DEFAULT_GOAL := help
+.PHONY: help venv run test test-services lint format clean
+
+help:
+	@echo "make run            serve the site on http://127.0.0.1:$(PORT)/ (SQLite, demo data)"
+	@echo "make test           the whole suite on SQLite and the local-memory cache"
+	@echo "make test-services  the whole suite on real PostgreSQL and Redis, no skips allowed"
+	@echo "make lint           ruff, mypy and a check for missing migrations"
+
+# The environment is rebuilt only when a requirements file changes.
+$(STAMP): $(REQUIREMENTS)
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "error: Python 3.11+ is required, $(PYTHON) is " + sys.version.split()[0])'
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements/local.txt
+	@touch $@
+
+venv: $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py seed --if-empty
+	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+# The embedded defaults, whatever the calling shell exports.
+test: $(STAMP)
+	env -u DATABASE_URL -u REDIS_URL $(BIN)/pytest $(PYTEST_ARGS)
+
+test-services: $(STAMP)
+	scripts/with-services.sh $(BIN)/pytest --require-services $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy .
+	env -u DATABASE_URL -u REDIS_URL DJANGO_SETTINGS_MODULE=config.settings.test \
+		$(BIN)/python manage.py makemigrations --check --dry-run
+
+format: $(STAMP)
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+clean:
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .coverage htmlcov

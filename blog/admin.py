@@ -1,0 +1,65 @@
+"""Admin for the blog. Changelists join what they display, so a page costs a fixed few queries."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.db.models import Count, QuerySet
+from django.http import HttpRequest
+
+from .models import Category, Comment, Post, Tag
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin[Category]):
+    list_display = ["name", "slug", "post_count"]
+    search_fields = ["name", "slug"]
+    list_filter = [("posts__status", admin.ChoicesFieldListFilter)]
+    prepopulated_fields = {"slug": ["name"]}
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Category]:
+        # One annotated query instead of a COUNT per row for post_count.
+        return super().get_queryset(request).annotate(post_count=Count("posts", distinct=True))
+
+    @admin.display(description="posts", ordering="post_count")
+    def post_count(self, obj: Category) -> int:
+        return int(obj.post_count)  # type: ignore[attr-defined]  # from get_queryset()
+
+
+@admin.register(Tag)
+class TagAdmin(admin.ModelAdmin[Tag]):
+    list_display = ["name", "slug", "post_count"]
+    search_fields = ["name", "slug"]
+    list_filter = [("posts__status", admin.ChoicesFieldListFilter)]
+    prepopulated_fields = {"slug": ["name"]}
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Tag]:
+        return super().get_queryset(request).annotate(post_count=Count("posts", distinct=True))
+
+    @admin.display(description="posts", ordering="post_count")
+    def post_count(self, obj: Tag) -> int:
+        return int(obj.post_count)  # type: ignore[attr-defined]  # from get_queryset()
+
+
+@admin.register(Post)
+class PostAdmin(admin.ModelAdmin[Post]):
+    list_display = ["title", "author", "category", "status", "published_at"]
+    list_select_related = ["author", "category"]
+    list_filter = ["status", "category", "published_at", "tags"]
+    search_fields = ["title", "slug", "author__username"]
+    date_hierarchy = "published_at"
+    prepopulated_fields = {"slug": ["title"]}
+    # Raw ids and a search box: a <select> of every user or tag would load them all per page.
+    raw_id_fields = ["author"]
+    autocomplete_fields = ["category", "tags"]
+    readonly_fields = ["created_at", "updated_at"]
+
+
+@admin.register(Comment)
+class CommentAdmin(admin.ModelAdmin[Comment]):
+    list_display = ["id", "post", "author", "created_at"]
+    list_select_related = ["post", "author"]
+    list_filter = ["created_at", "post__category"]
+    search_fields = ["body", "author__username", "post__title"]
+    date_hierarchy = "created_at"
+    raw_id_fields = ["post", "author"]
+    readonly_fields = ["created_at"]

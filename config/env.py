@@ -1,0 +1,158 @@
+"""The process environment, parsed and validated once, for the settings modules.
+
+Every settings module reads its outside configuration through `load_environment()`, so a missing
+or malformed variable stops start-up with one line that names it instead of surfacing later as a
+confusing database or cache error in the middle of a request.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Annotated, Any
+from urllib.parse import urlsplit
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    SecretStr,
+    ValidationError,
+)
+
+SQLITE_SCHEMES = frozenset({"sqlite"})
+POSTGRES_SCHEMES = frozenset({"postgres", "postgresql", "pgsql"})
+REDIS_SCHEMES = frozenset({"redis", "rediss", "unix"})
+
+
+class EnvironmentConfigError(ImproperlyConfigured):
+    """A variable is missing or malformed; the message names it and never echoes its value."""
+
+
+def _check_port(value: str) -> None:
+    try:
+        _ = urlsplit(value).port
+    except ValueError:
+        raise ValueError("the port is not a number between 0 and 65535") from None
+
+
+def _validate_database_url(value: str) -> str:
+    scheme = urlsplit(value).scheme
+    if scheme not in SQLITE_SCHEMES | POSTGRES_SCHEMES:
+        raise ValueError(
+            f"expected a sqlite:// or postgres:// URL, the scheme {scheme or '(none)'!r} "
+            "is not supported"
+        )
+    _check_port(value)
+    if scheme in POSTGRES_SCHEMES and not urlsplit(value).path.strip("/"):
+        raise ValueError("a PostgreSQL URL must name the database, e.g. postgres://host:5432/blog")
+    return value
+
+
+def _validate_redis_url(value: str) -> str:
+    scheme = urlsplit(value).scheme
+    if scheme not in REDIS_SCHEMES:
+        raise ValueError(
+            f"expected a redis://, rediss:// or unix:// URL, the scheme {scheme or '(none)'!r} "
+            "is not supported"
+        )
+    _check_port(value)
+    return value
+
+
+def _split_commas(value: Any) -> Any:
+    if isinstance(value, str):
+        return [item.strip() for item in value.split(",") if item.strip()]
+    return value
+
+
+DatabaseUrl = Annotated[str, AfterValidator(_validate_database_url)]
+RedisUrl = Annotated[str, AfterValidator(_validate_redis_url)]
+CommaList = Annotated[list[str], BeforeValidator(_split_commas)]
+
+
+class Environment(BaseModel):
+    """The variables the project reads. Unset (or empty) means the embedded default."""
+
+    # Validated from a mapping (os.environ by default) rather than pydantic-settings' own
+    # sources, so a test can validate exactly the mapping it passes and nothing else.
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    DATABASE_URL: DatabaseUrl | None = None
+    REDIS_URL: RedisUrl | None = None
+    DJANGO_SECRET_KEY: SecretStr | None = None
+    DJANGO_ALLOWED_HOSTS: CommaList = []
+    DJANGO_INTERNAL_IPS: CommaList = ["127.0.0.1", "::1"]
+
+    def require(self, *names: str, why: str) -> None:
+        """Stop start-up if any of `names` is unset."""
+        for name in names:
+            if not getattr(self, name):
+                raise EnvironmentConfigError(f"{name}: must be set ({why})")
+
+
+def load_environment(environ: Mapping[str, str] | None = None) -> Environment:
+    """Parse `environ` (the process environment by default) or raise one clear error."""
+    source = os.environ if environ is None else environ
+    try:
+        # An empty value (`DATABASE_URL=` in a compose file) means unset, not malformed.
+        return Environment.model_validate(
+            {name: value for name, value in source.items() if value != ""}
+        )
+    except ValidationError as error:
+        raise EnvironmentConfigError(_describe(error)) from None
+
+
+def _describe(error: ValidationError) -> str:
+    problems = []
+    for detail in error.errors(include_input=False, include_url=False):
+        name = str(detail["loc"][0]) if detail["loc"] else "environment"
+        message = detail["msg"].removeprefix("Value error, ")
+        problems.append(f"{name}: {message}")
+    return "; ".join(problems)
+
+
+def database_config(
+    url: str | None, *, default_sqlite_path: Path, pool: bool, conn_max_age: int
+) -> dict[str, Any]:
+    """Build one `DATABASES` entry from `DATABASE_URL`, or a SQLite file when it is unset.
+
+    A PostgreSQL connection is either pooled (psycopg's pool) or persistent (`conn_max_age`),
+    never both: Django refuses the combination, and a pool already keeps connections open.
+    """
+    if url is None:
+        url = f"sqlite:///{default_sqlite_path}"
+    is_postgres = urlsplit(url).scheme in POSTGRES_SCHEMES
+    config: dict[str, Any] = dict(
+        dj_database_url.parse(
+            url,
+            conn_max_age=0 if (is_postgres and pool) else conn_max_age,
+            conn_health_checks=is_postgres and not pool and conn_max_age > 0,
+        )
+    )
+    if is_postgres and pool:
+        config.setdefault("OPTIONS", {})["pool"] = {"min_size": 2, "max_size": 10, "timeout": 10}
+    return config
+
+
+def cache_config(redis_url: str | None, *, key_prefix: str) -> dict[str, Any]:
+    """Build the default `CACHES` entry: Redis when `REDIS_URL` is set, local memory otherwise."""
+    if redis_url is None:
+        return {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "KEY_PREFIX": key_prefix,
+        }
+    return {
+        "BACKEND": "django_redis.cache.RedisCache",
+        "LOCATION": redis_url,
+        "KEY_PREFIX": key_prefix,
+        "OPTIONS": {
+            # Short timeouts: a hung Redis must not hang every request that touches the cache.
+            "SOCKET_CONNECT_TIMEOUT": 0.5,
+            "SOCKET_TIMEOUT": 0.5,
+        },
+    }

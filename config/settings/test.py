@@ -1,0 +1,17 @@
+"""Settings for the pytest suite (`--ds=config.settings.test` in pyproject.toml)."""
+
+from __future__ import annotations
+
+from .base import *  # noqa: F403
+from .base import CACHES, DATABASES
+
+# Hashing with the default PBKDF2 costs ~100 ms a user; the suite creates hundreds.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# Connections are closed after each request so tests see what a fresh worker sees; persistent
+# connections and pools are exercised by the production settings, not here.
+DATABASES["default"]["CONN_MAX_AGE"] = 0
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = False
+
+# A prefix of its own, so the suite only ever deletes its own keys on a shared Redis.
+CACHES["default"]["KEY_PREFIX"] = "test"

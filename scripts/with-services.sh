@@ -1,0 +1,125 @@
+#!/usr/bin/env bash
+# Run a command with DATABASE_URL and REDIS_URL pointing at real PostgreSQL and Redis.
+#
+#   scripts/with-services.sh COMMAND [ARGS...]
+#
+# A variable that is already set is used as it is. Otherwise a throwaway server is started from
+# locally installed binaries, on a free loopback port, with its data in a temporary folder, and
+# stopped (and its folder removed) when the command ends, also when it fails or is interrupted.
+# PostgreSQL's binaries are looked for in $PG_BIN, /usr/lib/postgresql/*/bin, then on PATH.
+set -euo pipefail
+
+if (($# == 0)); then
+  echo "usage: $0 COMMAND [ARGS...]" >&2
+  exit 2
+fi
+
+workdir=$(mktemp -d -t orm-reference-services.XXXXXX)
+pg_ctl_cmd=()
+redis_pidfile=""
+
+cleanup() {
+  if ((${#pg_ctl_cmd[@]})); then
+    "${pg_ctl_cmd[@]}" stop -m immediate >/dev/null 2>&1 || true
+  fi
+  if [[ -n $redis_pidfile && -s $redis_pidfile ]]; then
+    kill "$(cat "$redis_pidfile")" 2>/dev/null || true
+  fi
+  rm -rf "$workdir"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+log() { echo "with-services: $*" >&2; }
+
+free_port() {
+  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+find_pg_bin() {
+  if [[ -n ${PG_BIN:-} ]]; then
+    echo "$PG_BIN"
+    return
+  fi
+  local dir
+  while read -r dir; do
+    if [[ -x $dir/initdb && -x $dir/pg_ctl ]]; then
+      echo "$dir"
+      return
+    fi
+  done < <(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V -r)
+  if command -v initdb >/dev/null && command -v pg_ctl >/dev/null; then
+    dirname "$(command -v initdb)"
+    return
+  fi
+  return 1
+}
+
+start_postgres() {
+  local bin port data socket as_postgres=()
+  if ! bin=$(find_pg_bin); then
+    log "error: PostgreSQL server binaries (initdb, pg_ctl) not found. Install them" \
+      "(Debian: apt-get install postgresql), set PG_BIN to their folder, or set DATABASE_URL."
+    exit 1
+  fi
+  # The server refuses to run as root: run it as the postgres user, which must own its folders.
+  if ((EUID == 0)); then
+    if ! id postgres >/dev/null 2>&1; then
+      log "error: running as root, but there is no 'postgres' user to run the server as."
+      exit 1
+    fi
+    chown postgres: "$workdir"
+    as_postgres=(runuser -u postgres --)
+  fi
+  port=$(free_port)
+  data=$workdir/postgres
+  socket=$workdir/postgres-socket
+  "${as_postgres[@]}" mkdir -p "$socket"
+  "${as_postgres[@]}" "$bin/initdb" --pgdata="$data" --username=postgres --auth=trust \
+    --encoding=UTF8 --no-locale >"$workdir/initdb.log" 2>&1 || {
+    cat "$workdir/initdb.log" >&2
+    exit 1
+  }
+  pg_ctl_cmd=("${as_postgres[@]}" "$bin/pg_ctl" --pgdata="$data")
+  # Durability is pointless for a server that is deleted afterwards; turning it off makes the
+  # suite's many small transactions faster.
+  "${pg_ctl_cmd[@]}" start --wait --log="$workdir/postgres.log" --options="-c listen_addresses=127.0.0.1 -p $port -k $socket -c fsync=off -c synchronous_commit=off -c full_page_writes=off" >/dev/null || {
+    cat "$workdir/postgres.log" >&2
+    exit 1
+  }
+  "${as_postgres[@]}" "$bin/createdb" --host=127.0.0.1 --port="$port" --username=postgres orm_reference
+  export DATABASE_URL="postgres://postgres@127.0.0.1:$port/orm_reference"
+  log "PostgreSQL $("$bin/postgres" --version | awk '{print $3}') on 127.0.0.1:$port"
+}
+
+start_redis() {
+  local port
+  if ! command -v redis-server >/dev/null; then
+    log "error: redis-server not found. Install it (Debian: apt-get install redis-server)" \
+      "or set REDIS_URL."
+    exit 1
+  fi
+  port=$(free_port)
+  redis_pidfile=$workdir/redis.pid
+  redis-server --bind 127.0.0.1 --port "$port" --save "" --appendonly no --daemonize yes \
+    --dir "$workdir" --pidfile "$redis_pidfile" --logfile "$workdir/redis.log"
+  for _ in $(seq 50); do
+    if redis-cli -h 127.0.0.1 -p "$port" ping 2>/dev/null | grep -q PONG; then
+      export REDIS_URL="redis://127.0.0.1:$port/0"
+      log "Redis $(redis-server --version | awk '{print $3}' | cut -d= -f2) on 127.0.0.1:$port"
+      return
+    fi
+    sleep 0.1
+  done
+  cat "$workdir/redis.log" >&2
+  log "error: Redis did not answer on port $port."
+  exit 1
+}
+
+if [[ -z ${DATABASE_URL:-} ]]; then start_postgres; else log "using DATABASE_URL from the environment"; fi
+if [[ -z ${REDIS_URL:-} ]]; then start_redis; else log "using REDIS_URL from the environment"; fi
+
+# Not exec: the trap must still run to stop the servers once the command ends.
+status=0
+"$@" || status=$?
+exit "$status"

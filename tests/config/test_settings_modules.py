@@ -1,0 +1,165 @@
+"""Each settings module starts (or refuses to) as documented, checked in a fresh interpreter.
+
+Settings are read once per process, so these tests run `manage.py` or Python in a subprocess with
+a controlled environment: never the caller's DATABASE_URL, so no outside database is touched.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+PROJECT_DIR = Path(settings.BASE_DIR)
+
+DUMP_SETTINGS = """
+import json, django
+from django.conf import settings
+django.setup()
+print(json.dumps({
+    "DEBUG": settings.DEBUG,
+    "toolbar": "debug_toolbar" in settings.INSTALLED_APPS,
+    "ALLOWED_HOSTS": settings.ALLOWED_HOSTS,
+    "hashers": settings.PASSWORD_HASHERS[:1],
+    "atomic_requests": settings.DATABASES["default"].get("ATOMIC_REQUESTS", False),
+    "cache": settings.CACHES["default"]["BACKEND"],
+}))
+"""
+
+
+def run_python(
+    args: list[str], *, settings_module: str, tmp_path: Path, **env: str
+) -> subprocess.CompletedProcess[str]:
+    environ = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith("DJANGO_") and key not in {"DATABASE_URL", "REDIS_URL"}
+    }
+    environ |= {
+        "DJANGO_SETTINGS_MODULE": settings_module,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        **env,
+    }
+    return subprocess.run(
+        [sys.executable, *args],
+        cwd=PROJECT_DIR,
+        env=environ,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def dump_settings(settings_module: str, tmp_path: Path, **env: str) -> dict[str, object]:
+    result = run_python(
+        ["-c", DUMP_SETTINGS], settings_module=settings_module, tmp_path=tmp_path, **env
+    )
+    assert result.returncode == 0, result.stderr
+    loaded: dict[str, object] = json.loads(result.stdout)
+    return loaded
+
+
+def test_bad_database_url_stops_manage_py_with_one_line_naming_it(tmp_path: Path) -> None:
+    result = run_python(
+        ["manage.py", "check"],
+        settings_module="config.settings.local",
+        tmp_path=tmp_path,
+        DATABASE_URL="mysql://root:hunter2@localhost/blog",
+    )
+
+    assert result.returncode != 0
+    assert result.stderr.strip().splitlines() == [
+        "error: DATABASE_URL: expected a sqlite:// or postgres:// URL, the scheme 'mysql' is "
+        "not supported"
+    ]
+    assert "hunter2" not in result.stderr
+
+
+def test_production_requires_secret_key_and_allowed_hosts(tmp_path: Path) -> None:
+    result = run_python(
+        ["manage.py", "check"], settings_module="config.settings.production", tmp_path=tmp_path
+    )
+
+    assert result.returncode != 0
+    assert result.stderr.strip() == (
+        "error: DJANGO_SECRET_KEY: must be set (the production settings have no default)"
+    )
+
+
+def test_production_runs_without_debug_or_toolbar(tmp_path: Path) -> None:
+    loaded = dump_settings(
+        "config.settings.production",
+        tmp_path,
+        DJANGO_SECRET_KEY="a-long-random-production-secret-for-this-test-only",
+        DJANGO_ALLOWED_HOSTS="blog.example.com",
+    )
+
+    assert loaded["DEBUG"] is False
+    assert loaded["toolbar"] is False
+    assert loaded["ALLOWED_HOSTS"] == ["blog.example.com"]
+    assert loaded["atomic_requests"] is False
+
+
+def test_local_settings_debug_with_toolbar(tmp_path: Path) -> None:
+    loaded = dump_settings("config.settings.local", tmp_path)
+
+    assert loaded["DEBUG"] is True
+    assert loaded["toolbar"] is True
+    assert str(loaded["cache"]).endswith("LocMemCache")
+
+
+def test_test_settings_use_a_fast_hasher_and_no_toolbar(tmp_path: Path) -> None:
+    loaded = dump_settings("config.settings.test", tmp_path)
+
+    assert loaded["toolbar"] is False
+    assert loaded["hashers"] == ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def test_make_run_serves_home_with_the_debug_toolbar(tmp_path: Path) -> None:
+    """What `make run` does, minus the server: migrate, seed, then GET / as a loopback client."""
+    script = """
+import django
+django.setup()
+from django.core.management import call_command
+from django.test import Client
+call_command("migrate", verbosity=0)
+call_command("seed", "--if-empty", "--users", "3", "--posts-per-user", "2")
+response = Client(REMOTE_ADDR="127.0.0.1", HTTP_HOST="127.0.0.1:8000").get("/")
+print(response.status_code)
+print("djDebug" in response.content.decode())
+"""
+    result = run_python(["-c", script], settings_module="config.settings.local", tmp_path=tmp_path)
+
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.strip().splitlines()
+    assert "Demo login (local settings only): username 'demo', password 'demo'." in lines
+    assert lines[-2:] == ["200", "True"]
+
+
+@pytest.mark.postgres
+def test_production_settings_use_psycopg_pool_on_postgres(tmp_path: Path) -> None:
+    script = """
+import django
+django.setup()
+from django.db import connection
+with connection.cursor() as cursor:
+    cursor.execute("SELECT 1")
+print(connection.pool is not None, connection.settings_dict["CONN_MAX_AGE"])
+"""
+    result = run_python(
+        ["-c", script],
+        settings_module="config.settings.production",
+        tmp_path=tmp_path,
+        DATABASE_URL=os.environ["DATABASE_URL"],
+        DJANGO_SECRET_KEY="a-long-random-production-secret-for-this-test-only",
+        DJANGO_ALLOWED_HOSTS="blog.example.com",
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["True", "0"]

@@ -1,0 +1,138 @@
+"""Fixtures shared by the whole suite, and the switch that turns service skips into failures.
+
+Tests marked `postgres` or `redis` need the real server. `make test` (SQLite, local memory) skips
+them with a visible reason; `make test-services` passes `--require-services`, which fails the run
+if the services are not configured or if any test at all was skipped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from django.conf import settings
+from django.core.cache import cache
+
+from blog.models import Category, Post, Tag
+from tests.factories import CategoryFactory, PostFactory, TagFactory, UserFactory
+from users.models import User
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--require-services",
+        action="store_true",
+        help="Require PostgreSQL (DATABASE_URL) and Redis (REDIS_URL), and fail if any test "
+        "is skipped.",
+    )
+
+
+def _on_postgres() -> bool:
+    return "postgresql" in settings.DATABASES["default"]["ENGINE"]
+
+
+def _on_redis() -> bool:
+    return "django_redis" in settings.CACHES["default"]["BACKEND"]
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if not config.getoption("--require-services"):
+        return
+    missing = [
+        problem
+        for problem, ok in [
+            ("DATABASE_URL must point at PostgreSQL", _on_postgres()),
+            ("REDIS_URL must be set", _on_redis()),
+        ]
+        if not ok
+    ]
+    if missing:
+        raise pytest.UsageError(f"--require-services: {'; '.join(missing)}")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    needs = {
+        "postgres": (_on_postgres(), "needs PostgreSQL: run `make test-services`"),
+        "redis": (_on_redis(), "needs Redis: run `make test-services`"),
+    }
+    for item in items:
+        for marker, (available, reason) in needs.items():
+            if marker in item.keywords and not available:
+                item.add_marker(pytest.mark.skip(reason=reason))
+
+
+def _skipped(config: pytest.Config) -> list[Any]:
+    reporter = config.pluginmanager.get_plugin("terminalreporter")
+    return list(reporter.stats.get("skipped", [])) if reporter else []
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    forbid_skips = session.config.getoption("--require-services")
+    if forbid_skips and _skipped(session.config) and exitstatus == pytest.ExitCode.OK:
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
+    skipped = _skipped(config)
+    if config.getoption("--require-services") and skipped:
+        terminalreporter.write_line(
+            f"--require-services: {len(skipped)} skipped, and this run allows no skips.", red=True
+        )
+
+
+@pytest.fixture(autouse=True)
+def _isolated_cache() -> Iterator[None]:
+    """Start and end every test with an empty cache, deleting only this suite's own keys."""
+    _clear_test_cache()
+    yield
+    _clear_test_cache()
+
+
+def _clear_test_cache() -> None:
+    if hasattr(cache, "delete_pattern"):
+        # django-redis: only keys under the test KEY_PREFIX, never a shared server's others.
+        cache.delete_pattern("*")
+    else:
+        cache.clear()
+
+
+@pytest.fixture
+def user(db: None) -> User:
+    return UserFactory.create()
+
+
+@pytest.fixture
+def other_user(db: None) -> User:
+    return UserFactory.create()
+
+
+@pytest.fixture
+def category(db: None) -> Category:
+    return CategoryFactory.create()
+
+
+@pytest.fixture
+def tag(db: None) -> Tag:
+    return TagFactory.create()
+
+
+@pytest.fixture
+def published_post(db: None) -> Post:
+    return PostFactory.create(published=True)
+
+
+@pytest.fixture
+def draft_post(db: None) -> Post:
+    return PostFactory.create(draft=True)
+
+
+@pytest.fixture
+def make_posts(db: None) -> Callable[..., list[Post]]:
+    """Create `n` published posts, each with `comments` comments and `tags` tags."""
+
+    def make(n: int, *, comments: int = 0, tags: int = 0, **fields: Any) -> list[Post]:
+        shared_tags = TagFactory.create_batch(tags)
+        return [PostFactory.create(comments=comments, tags=shared_tags, **fields) for _ in range(n)]
+
+    return make

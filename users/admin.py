@@ -1,0 +1,29 @@
+"""Admin for users and profiles; each changelist fetches its related rows in the same query."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+
+from .models import Profile, User
+
+
+class ProfileInline(admin.StackedInline[Profile, User]):
+    model = Profile
+    can_delete = False
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):  # type: ignore[type-arg]
+    inlines = [ProfileInline]
+    list_display = ["username", "email", "first_name", "last_name", "is_staff", "date_joined"]
+    list_filter = ["is_staff", "is_superuser", "is_active", "date_joined"]
+
+
+@admin.register(Profile)
+class ProfileAdmin(admin.ModelAdmin[Profile]):
+    list_display = ["user", "location", "website"]
+    list_select_related = ["user"]
+    search_fields = ["user__username", "user__email", "location", "bio"]
+    list_filter = ["location"]
+    raw_id_fields = ["user"]
