@@ -2,15 +2,25 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.db import models
 
 from .models import Profile, User
+
+# Django 6 makes https the scheme a bare domain gets in a URL field; opt in now.
+URL_FIELDS_ASSUME_HTTPS: Mapping[type[models.Field[Any, Any]], Mapping[str, Any]] = {
+    models.URLField: {"assume_scheme": "https"}
+}
 
 
 class ProfileInline(admin.StackedInline[Profile, User]):
     model = Profile
     can_delete = False
+    formfield_overrides = URL_FIELDS_ASSUME_HTTPS
 
 
 @admin.register(User)
@@ -27,3 +37,4 @@ class ProfileAdmin(admin.ModelAdmin[Profile]):
     search_fields = ["user__username", "user__email", "location", "bio"]
     list_filter = ["location"]
     raw_id_fields = ["user"]
+    formfield_overrides = URL_FIELDS_ASSUME_HTTPS

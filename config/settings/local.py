@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import socket
+from pathlib import Path
+
 from .base import *  # noqa: F403
 from .base import ENV, INSTALLED_APPS, MIDDLEWARE
 
@@ -10,6 +13,11 @@ DEBUG = True
 INSTALLED_APPS = [*INSTALLED_APPS, "debug_toolbar"]
 # The toolbar's middleware goes first so it sees every query the rest of the stack issues.
 MIDDLEWARE = ["debug_toolbar.middleware.DebugToolbarMiddleware", *MIDDLEWARE]
-INTERNAL_IPS = ENV.DJANGO_INTERNAL_IPS
+INTERNAL_IPS = list(ENV.DJANGO_INTERNAL_IPS)
+if Path("/.dockerenv").exists():
+    # Under docker compose the host's browser reaches the app from the bridge network's gateway
+    # (the container's own address with a last octet of 1), not from 127.0.0.1.
+    _hostname, _aliases, container_ips = socket.gethostbyname_ex(socket.gethostname())
+    INTERNAL_IPS += [ip.rsplit(".", 1)[0] + ".1" for ip in container_ips]
 
 DEMO_LOGIN_ENABLED = True

@@ -1,0 +1,16 @@
+# The web app for docker-compose.yml. Local tools are installed too, so the same image runs the
+# development server with the debug toolbar and the test suite against the compose services.
+FROM python:3.11-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_NO_CACHE_DIR=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1
+
+WORKDIR /app
+COPY requirements/ requirements/
+RUN pip install -r requirements/local.txt
+COPY . .
+
+EXPOSE 8000
+CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3"]
