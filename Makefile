@@ -10,13 +10,14 @@ REQUIREMENTS := $(wildcard requirements/*.txt)
 PYTEST_ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help venv run test test-services lint format clean
+.PHONY: help venv run test test-services coverage lint format clean
 
 help:
 	@echo "make run            serve the site on http://127.0.0.1:$(PORT)/ (SQLite, demo data)"
 	@echo "make test           the whole suite on SQLite and the local-memory cache"
 	@echo "make test-services  the whole suite on real PostgreSQL and Redis, no skips allowed"
 	@echo "make lint           ruff, mypy and a check for missing migrations"
+	@echo "make coverage       make test-services with a line and branch coverage report"
 
 # The environment is rebuilt only when a requirements file changes.
 $(STAMP): $(REQUIREMENTS)
@@ -38,6 +39,10 @@ test: $(STAMP)
 
 test-services: $(STAMP)
 	scripts/with-services.sh $(BIN)/pytest --require-services $(PYTEST_ARGS)
+
+coverage: $(STAMP)
+	scripts/with-services.sh $(BIN)/coverage run -m pytest --require-services $(PYTEST_ARGS)
+	$(BIN)/coverage report
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

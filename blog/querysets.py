@@ -21,7 +21,7 @@ class PostQuerySet(models.QuerySet["Post"]):
         # it) is total; the (status, published_at, id) index serves it.
         return self.order_by("-published_at", "-id")
 
-    def with_author(self) -> PostQuerySet:
+    def with_author_and_category(self) -> PostQuerySet:
         return self.select_related("author", "category")
 
 

@@ -14,7 +14,7 @@ from .models import Comment, Post
 
 def post_list_recent(*, limit: int) -> QuerySet[Post]:
     """Return the newest published posts with author and category. Queries: 1."""
-    return Post.objects.published().with_author().newest_first()[:limit]
+    return Post.objects.published().with_author_and_category().newest_first()[:limit]
 
 
 def post_get_published(*, slug: str) -> Post:
@@ -26,7 +26,7 @@ def post_get_published(*, slug: str) -> Post:
     comments = Comment.objects.select_related("author__profile").oldest_first()
     queryset = (
         Post.objects.published()
-        .with_author()
+        .with_author_and_category()
         .prefetch_related("tags", Prefetch("comments", queryset=comments))
     )
     return get_object_or_404(queryset, slug=slug)

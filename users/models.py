@@ -6,7 +6,6 @@ from typing import Any
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models, transaction
-from django.urls import reverse
 
 
 class User(AbstractUser):
@@ -25,9 +24,6 @@ class User(AbstractUser):
             super().save(*args, **kwargs)
             if creating:
                 Profile.objects.create(user=self)
-
-    def get_absolute_url(self) -> str:
-        return reverse("admin:users_user_change", args=[self.pk])
 
 
 class Profile(models.Model):

@@ -163,3 +163,17 @@ print(connection.pool is not None, connection.settings_dict["CONN_MAX_AGE"])
 
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["True", "0"]
+
+
+def test_wsgi_entry_point_stops_with_one_line_naming_the_variable(tmp_path: Path) -> None:
+    result = run_python(
+        ["-c", "import config.wsgi"],
+        settings_module="config.settings.production",
+        tmp_path=tmp_path,
+    )
+
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr
+    assert result.stderr.strip() == (
+        "error: DJANGO_SECRET_KEY: must be set (the production settings have no default)"
+    )
