@@ -31,7 +31,7 @@ class TaxonomyAdmin(admin.ModelAdmin[TaxonomyT]):
 
     @admin.display(description="posts", ordering="post_count")
     def post_count(self, obj: TaxonomyT) -> int:
-        return int(obj.post_count)  # type: ignore[union-attr]  # from get_queryset()
+        return obj.post_count
 
 
 @admin.register(Category)

@@ -20,6 +20,10 @@ class Category(models.Model):
     name = models.CharField(max_length=100)
     slug = models.SlugField(max_length=100, unique=True)
 
+    # Not columns: attributes some selectors set, by annotation, Prefetch(to_attr=...) or a loop.
+    post_count: int
+    latest_posts: list[Post]
+
     class Meta:
         verbose_name_plural = "categories"
 
@@ -30,6 +34,9 @@ class Category(models.Model):
 class Tag(models.Model):
     name = models.CharField(max_length=50, unique=True)
     slug = models.SlugField(max_length=50, unique=True)
+
+    # Not a column: set by the selectors and admin that count a tag's posts.
+    post_count: int
 
     def __str__(self) -> str:
         return self.name
@@ -54,6 +61,14 @@ class Post(models.Model):
     tags = models.ManyToManyField(Tag, related_name="posts", blank=True)
 
     objects = PostQuerySet.as_manager()
+
+    # Not columns: attributes some selectors set, by annotation, Prefetch(to_attr=...) or a loop.
+    # Reading one on a post from a selector that did not set it raises AttributeError.
+    comment_count: int
+    recent_comments: list[Comment]
+    comment_list: list[Comment]
+    viewer_commented: bool
+    author_name: str
 
     class Meta:
         indexes = [

@@ -1,15 +1,30 @@
-"""Reads for the blog. Each docstring states the number of queries the function costs.
+"""Reads for the blog. Each docstring states the queries the function costs, as a formula in N.
 
-Case selectors come in pairs, `<entity>_<action>_naive` / `<entity>_<action>_optimized`, that
-return the same data; the plain selectors below serve the public pages.
+Case selectors come in pairs, `<entity>_<action>_naive` / `<entity>_<action>_optimized`: same
+arguments, same rows in the same order with the same attributes, so one view and one template
+serve both and the only difference measured is the query strategy. Counts include what the case's
+template reads from the returned rows; the naive variants are written the way such code is
+usually first written, not made artificially slow.
 """
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, QuerySet
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TypedDict
+
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
-from .models import Comment, Post
+from .choices import PostStatus
+from .models import Category, Comment, Post, Tag
+
+FEED_COMMENTS = 3
+CATEGORY_LATEST_POSTS = 5
+TITLE_FIELDS = ("id", "title", "slug", "published_at")
+
+# Both shapes a selector pair may return: a lazy queryset, or a list it already evaluated.
+PostRows = QuerySet[Post] | list[Post]
 
 
 def post_list_recent(*, limit: int) -> QuerySet[Post]:
@@ -17,16 +32,267 @@ def post_list_recent(*, limit: int) -> QuerySet[Post]:
     return Post.objects.published().with_author_and_category().newest_first()[:limit]
 
 
-def post_get_published(*, slug: str) -> Post:
-    """Return one published post with its tags and comments, or raise Http404.
+# post-list: a foreign key read on every row.
 
-    Queries: 3 (the post joined to author and category; its tags; its comments joined to each
-    commenter and profile).
+
+def post_list_naive(*, limit: int) -> QuerySet[Post]:
+    """Leave author and category to load lazily, one query each per row. Queries: 1 + 2N."""
+    return Post.objects.published().newest_first()[:limit]
+
+
+def post_list_optimized(*, limit: int) -> QuerySet[Post]:
+    """Join author and category into the posts query. Queries: 1."""
+    return Post.objects.published().select_related("author", "category").newest_first()[:limit]
+
+
+# post-feed: everything a feed card shows.
+
+
+def post_feed_naive(*, limit: int) -> list[Post]:
+    """Count and fetch comments per post here; the template loads the rest lazily.
+
+    Queries: 1 + 9N when every post has three comments or more (per post: comment count,
+    newest comments, author, profile, category, tags, and the author of each of three comments).
     """
-    comments = Comment.objects.select_related("author__profile").oldest_first()
+    posts = list(Post.objects.published().newest_first()[:limit])
+    for post in posts:
+        post.comment_count = post.comments.count()
+        post.recent_comments = list(post.comments.newest_first()[:FEED_COMMENTS])
+    return posts
+
+
+def post_feed_optimized(*, limit: int) -> QuerySet[Post]:
+    """Join the to-one chain, prefetch tags and a slice of comments, count in SQL.
+
+    Queries: 3 (posts joined to author, profile and category with the comment count; tags; the
+    newest comments of every post at once, with their authors).
+    """
+    recent = Comment.objects.select_related("author").newest_first()[:FEED_COMMENTS]
+    return (
+        Post.objects.published()
+        .select_related("author__profile", "category")
+        .prefetch_related("tags", Prefetch("comments", queryset=recent, to_attr="recent_comments"))
+        # distinct: a later join (a tag filter, say) must not multiply the count.
+        .annotate(comment_count=Count("comments", distinct=True))
+        .newest_first()[:limit]
+    )
+
+
+# post-detail: one post and its comments; N is the number of comments.
+
+
+def post_detail_naive(*, slug: str, limit: int | None) -> Post:
+    """Fetch the post and its comments; author, category, tags and each commenter load lazily.
+
+    Queries: 5 + 2N (post, comments, author, category, tags; per comment its author and profile).
+    Raises Http404 for an unknown or unpublished slug.
+    """
+    post = get_object_or_404(Post.objects.published(), slug=slug)
+    post.comment_list = list(post.comments.oldest_first()[:limit])
+    return post
+
+
+def post_detail_optimized(*, slug: str, limit: int | None) -> Post:
+    """Join the post's author and category, prefetch tags and comments with their commenters.
+
+    Queries: 3 (the post; its tags; its comments joined to author and profile).
+    Raises Http404 for an unknown or unpublished slug.
+    """
+    comments = Comment.objects.select_related("author__profile").oldest_first()[:limit]
     queryset = (
         Post.objects.published()
-        .with_author_and_category()
-        .prefetch_related("tags", Prefetch("comments", queryset=comments))
+        .select_related("author", "category")
+        .prefetch_related("tags", Prefetch("comments", queryset=comments, to_attr="comment_list"))
     )
     return get_object_or_404(queryset, slug=slug)
+
+
+# tag-cloud: a count per row.
+
+
+def tag_cloud_naive(*, limit: int) -> list[Tag]:
+    """Count each tag's published posts with its own query. Queries: 1 + N."""
+    tags = list(Tag.objects.order_by("name")[:limit])
+    for tag in tags:
+        tag.post_count = tag.posts.published().count()
+    return tags
+
+
+def tag_cloud_optimized(*, limit: int) -> QuerySet[Tag]:
+    """Count every tag's published posts in one grouped query. Queries: 1."""
+    published = Q(posts__status=PostStatus.PUBLISHED)
+    return Tag.objects.annotate(post_count=Count("posts", filter=published)).order_by("name")[
+        :limit
+    ]
+
+
+# category-latest: the top few children of every row.
+
+
+def category_latest_naive(*, limit: int) -> list[Category]:
+    """Fetch each category's newest posts with its own query. Queries: 1 + N."""
+    categories = list(Category.objects.order_by("name", "id")[:limit])
+    for category in categories:
+        newest = category.posts.published().newest_first()[:CATEGORY_LATEST_POSTS]
+        category.latest_posts = list(newest)
+    return categories
+
+
+def category_latest_optimized(*, limit: int) -> QuerySet[Category]:
+    """Prefetch a slice per category: one windowed query for all of them. Queries: 2."""
+    newest = Post.objects.published().newest_first()[:CATEGORY_LATEST_POSTS]
+    return Category.objects.prefetch_related(
+        Prefetch("posts", queryset=newest, to_attr="latest_posts")
+    ).order_by("name", "id")[:limit]
+
+
+# posts-i-commented: a yes/no per row about the viewer.
+
+
+def post_commented_flags_naive(*, viewer_id: int, limit: int) -> list[Post]:
+    """Ask the database once per post whether the viewer commented on it. Queries: 1 + N."""
+    posts = list(Post.objects.published().newest_first()[:limit])
+    for post in posts:
+        post.viewer_commented = post.comments.filter(author_id=viewer_id).exists()
+    return posts
+
+
+def post_commented_flags_optimized(*, viewer_id: int, limit: int) -> QuerySet[Post]:
+    """Compute the flag as an EXISTS subquery of the posts query. Queries: 1."""
+    commented = Comment.objects.filter(post=OuterRef("pk"), author_id=viewer_id)
+    return (
+        Post.objects.published().annotate(viewer_commented=Exists(commented)).newest_first()[:limit]
+    )
+
+
+# post-titles: columns nobody reads.
+
+
+def post_titles_naive(*, limit: int) -> QuerySet[Post]:
+    """Fetch every column, the multi-kilobyte body included, to show titles. Queries: 1."""
+    return Post.objects.published().newest_first()[:limit]
+
+
+def post_titles_optimized(*, limit: int) -> QuerySet[Post]:
+    """Fetch only the columns the list shows. Queries: 1."""
+    return Post.objects.published().only(*TITLE_FIELDS).newest_first()[:limit]
+
+
+# deferred-trap: only() that forgets a column the template reads.
+
+
+def post_dated_titles_naive(*, limit: int) -> QuerySet[Post]:
+    """Defer published_at, which the template reads: a query per row to load it. Queries: 1 + N."""
+    return Post.objects.published().only("id", "title", "slug").newest_first()[:limit]
+
+
+def post_dated_titles_optimized(*, limit: int) -> QuerySet[Post]:
+    """Name every column the template reads in only(). Queries: 1."""
+    return Post.objects.published().only(*TITLE_FIELDS).newest_first()[:limit]
+
+
+# post-values: plain rows instead of model instances.
+
+
+class PostRow(TypedDict):
+    """One row of `post_rows_optimized`: what `values()` returns, typed."""
+
+    id: int
+    title: str
+    slug: str
+    published_at: datetime
+    author_name: str
+
+
+def post_rows_naive(*, limit: int) -> QuerySet[Post]:
+    """Build a model instance per row, every column loaded, for a read-only list. Queries: 1."""
+    return (
+        Post.objects.published().annotate(author_name=F("author__username")).newest_first()[:limit]
+    )
+
+
+def post_rows_optimized(*, limit: int) -> QuerySet[Post, PostRow]:
+    """Return plain dicts of the needed columns: no instances, no unused columns. Queries: 1."""
+    # Declared, not inferred: django-stubs cannot type values() with an F() expression.
+    rows: QuerySet[Post, PostRow] = (
+        Post.objects.published()
+        .newest_first()
+        .values(*TITLE_FIELDS, author_name=F("author__username"))[:limit]
+    )
+    return rows
+
+
+# deep-pagination: OFFSET against a keyset cursor on (published_at, id).
+
+
+@dataclass(frozen=True)
+class PostCursor:
+    """A position in the published feed: the (published_at, id) of the last row seen."""
+
+    published_at: datetime
+    id: int
+
+    @classmethod
+    def parse(cls, value: str) -> PostCursor:
+        """Parse `<ISO timestamp>,<id>`; raise ValueError on anything else."""
+        timestamp, _, pk = value.rpartition(",")
+        cursor = cls(published_at=datetime.fromisoformat(timestamp), id=int(pk))
+        if cursor.published_at.tzinfo is None or cursor.id < 1:
+            raise ValueError("a cursor needs a timezone-aware timestamp and a positive id")
+        return cursor
+
+    @classmethod
+    def after(cls, post: Post) -> PostCursor:
+        if post.published_at is None:
+            raise ValueError("only a published post has a place in the feed")
+        return cls(published_at=post.published_at, id=post.pk)
+
+    def __str__(self) -> str:
+        return f"{self.published_at.isoformat()},{self.id}"
+
+
+@dataclass(frozen=True)
+class PageRequest:
+    """Where a page starts: a page number (OFFSET) or a cursor (keyset); each variant reads one."""
+
+    limit: int
+    page: int = 1
+    after: PostCursor | None = None
+
+
+@dataclass(frozen=True)
+class PostPage:
+    rows: list[Post]
+    next_query: dict[str, str] | None
+
+
+def post_page_naive(*, request: PageRequest) -> PostPage:
+    """Skip (page - 1) * limit rows with OFFSET: the database still reads every skipped row, so
+    the time grows with the depth. Queries: 1."""
+    offset = (request.page - 1) * request.limit
+    # One extra row tells whether a next page exists without a COUNT.
+    rows = list(Post.objects.published().newest_first()[offset : offset + request.limit + 1])
+    has_next = len(rows) > request.limit
+    return PostPage(
+        rows=rows[: request.limit],
+        next_query={"page": str(request.page + 1)} if has_next else None,
+    )
+
+
+def post_page_optimized(*, request: PageRequest) -> PostPage:
+    """Seek past the cursor with WHERE (published_at, id) < cursor, which the
+    (status, published_at, id) index answers directly at any depth. Queries: 1."""
+    queryset = Post.objects.published().newest_first()
+    if request.after is not None:
+        cursor = request.after
+        queryset = queryset.filter(
+            Q(published_at__lt=cursor.published_at)
+            | Q(published_at=cursor.published_at, id__lt=cursor.id)
+        )
+    rows = list(queryset[: request.limit + 1])
+    has_next = len(rows) > request.limit
+    rows = rows[: request.limit]
+    return PostPage(
+        rows=rows,
+        next_query={"after": str(PostCursor.after(rows[-1]))} if has_next else None,
+    )

@@ -8,6 +8,8 @@ from django.urls import URLPattern, URLResolver, include, path
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("blog.urls")),
+    path("", include("users.urls")),
+    path("lab/", include("querylab.urls")),
     path("admin/", admin.site.urls),
 ]
 

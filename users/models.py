@@ -11,6 +11,10 @@ from django.db import models, transaction
 class User(AbstractUser):
     """Django's user, owned by the project so fields can be added without a painful migration."""
 
+    # Not columns: set by the user-directory selectors, by annotation or by a loop.
+    published_post_count: int
+    latest_post_title: str | None
+
     def __str__(self) -> str:
         return self.username
 

@@ -12,7 +12,12 @@ DEBUG = True
 
 INSTALLED_APPS = [*INSTALLED_APPS, "debug_toolbar"]
 # The toolbar's middleware goes first so it sees every query the rest of the stack issues.
-MIDDLEWARE = ["debug_toolbar.middleware.DebugToolbarMiddleware", *MIDDLEWARE]
+# The query-count headers come next, so they count every query the rest of the stack makes.
+MIDDLEWARE = [
+    "debug_toolbar.middleware.DebugToolbarMiddleware",
+    "querylab.middleware.QueryCountHeadersMiddleware",
+    *MIDDLEWARE,
+]
 INTERNAL_IPS = list(ENV.DJANGO_INTERNAL_IPS)
 if Path("/.dockerenv").exists():
     # Under docker compose the host's browser reaches the app from the bridge network's gateway

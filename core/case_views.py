@@ -1,0 +1,97 @@
+"""The view both variants of a case share: the URL injects the selector, nothing else differs.
+
+Mounted twice per case, as `<case>-naive` and `<case>-optimized` (see urls.py), so the page a
+person compares in the debug toolbar, the lab's measurement and the tests all run the same view
+and template, and differ only in the selector's queries.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any, ClassVar
+
+from django.core.exceptions import ImproperlyConfigured
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import render
+from django.template.response import TemplateResponse
+from django.urls import NoReverseMatch, reverse
+from django.views import View
+
+DEFAULT_LIMIT = 20
+MAX_LIMIT = 500
+VARIANTS = ("naive", "optimized")
+
+
+class InvalidParameterError(ValueError):
+    """A query parameter the client sent is malformed; the message says which and why."""
+
+
+def int_parameter(query: QueryDict, name: str, *, default: int, minimum: int, maximum: int) -> int:
+    raw = query.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise InvalidParameterError(f"{name} must be a whole number, got {raw[:20]!r}") from None
+    if not minimum <= value <= maximum:
+        raise InvalidParameterError(f"{name} must be between {minimum} and {maximum}, got {value}")
+    return value
+
+
+def parse_limit(query: QueryDict) -> int:
+    """`?limit=N`: how many rows to show, 1 to 500, 20 when absent."""
+    return int_parameter(query, "limit", default=DEFAULT_LIMIT, minimum=1, maximum=MAX_LIMIT)
+
+
+class CasePageView(View):
+    """Render one variant of a read case: parse the request, call the selector, render.
+
+    Subclasses set `template_name` and, where the selector needs more than `limit`, override
+    `selector_kwargs` and `rows`. The context always has `rows`: the list the page shows, which
+    the lab measures and the tests compare across variants.
+    """
+
+    selector: Callable[..., Any] | None = None
+    template_name: ClassVar[str] = ""
+
+    def get(self, request: HttpRequest, **url_kwargs: Any) -> HttpResponse:
+        if self.selector is None:
+            raise ImproperlyConfigured(f"{type(self).__name__}: mount with as_view(selector=...)")
+        try:
+            selector_kwargs = self.selector_kwargs(request, **url_kwargs)
+        except InvalidParameterError as error:
+            return render(request, "bad_request.html", {"message": str(error)}, status=400)
+        result = self.selector(**selector_kwargs)
+        context = {"rows": self.rows(result), "result": result, **self.case_context(request)}
+        return TemplateResponse(request, self.template_name, context)
+
+    def selector_kwargs(self, request: HttpRequest, **url_kwargs: Any) -> dict[str, Any]:
+        return {"limit": parse_limit(request.GET), **url_kwargs}
+
+    def rows(self, result: Any) -> Any:
+        return result
+
+    def case_context(self, request: HttpRequest) -> dict[str, Any]:
+        """Which case and variant this is, and the URLs of the other variant and the lab."""
+        match = request.resolver_match
+        if match is None or not match.url_name:
+            raise ImproperlyConfigured("a case page needs a URL name <case>-<variant>")
+        case, _, variant = match.url_name.rpartition("-")
+        other = "optimized" if variant == "naive" else "naive"
+        query = f"?{request.GET.urlencode()}" if request.GET else ""
+        return {
+            "case_slug": case,
+            "variant": variant,
+            "other_variant": other,
+            "other_variant_url": _reverse_or_none(
+                f"{match.namespace}:{case}-{other}", match.kwargs, query
+            ),
+        }
+
+
+def _reverse_or_none(name: str, kwargs: Mapping[str, Any], query: str) -> str | None:
+    try:
+        return reverse(name, kwargs=dict(kwargs)) + query
+    except NoReverseMatch:
+        return None

@@ -1,0 +1,146 @@
+"""Run one variant of a case through its real view and template, and measure what it cost.
+
+The page is requested in-process with a RequestFactory request and the view resolved from the
+URL, so the lab measures exactly the code a browser would hit, minus the middleware (whose
+session and toolbar work would blur the comparison). The tests use `render_page` too, inside
+`django_assert_num_queries`.
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+from django.contrib.auth.models import AnonymousUser
+from django.contrib.sessions.backends.signed_cookies import SessionStore
+from django.db import connection, models
+from django.http import HttpResponse
+from django.template.response import SimpleTemplateResponse
+from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
+from django.urls import resolve
+
+from .registry import Case, PageTarget, Variant
+from .sql import QueryShape, group_queries
+
+
+@dataclass(frozen=True)
+class RenderedPage:
+    response: HttpResponse
+    rows: list[Any]
+
+    @property
+    def content(self) -> str:
+        return self.response.content.decode()
+
+
+def render_page(url: str, *, user: Any = None) -> RenderedPage:
+    """GET `url` through its view and render the template; return the response and its rows."""
+    request = RequestFactory().get(url)
+    request.user = user or AnonymousUser()
+    # Cookie-backed: the page may touch the session without a query of its own.
+    request.session = SessionStore()
+    match = resolve(urlsplit(url).path)
+    request.resolver_match = match
+    response = match.func(request, *match.args, **match.kwargs)
+    rows: list[Any] = []
+    if isinstance(response, SimpleTemplateResponse):
+        context = response.context_data or {}
+        response.render()
+        rows = _rows_of(context)
+    return RenderedPage(response=response, rows=rows)
+
+
+def _rows_of(context: Any) -> list[Any]:
+    if "rows" in context:
+        return list(context["rows"])
+    changelist = context.get("cl")  # the admin's ChangeList
+    return list(changelist.result_list) if changelist is not None else []
+
+
+@dataclass(frozen=True)
+class Measurement:
+    variant: Variant
+    url: str
+    status_code: int
+    queries: int
+    expected_queries: int
+    database_ms: float
+    total_ms: float
+    rows: int
+    row_bytes: int
+    shapes: list[QueryShape]
+
+    @property
+    def repeated_shapes(self) -> list[QueryShape]:
+        return [shape for shape in self.shapes if shape.count > 1]
+
+
+def measure(
+    case: Case,
+    variant: Variant,
+    target: PageTarget,
+    *,
+    limit: int,
+    user: Any = None,
+    repeat: int = 3,
+) -> Measurement:
+    """Count and capture the queries of one run, then time `repeat` more without capturing.
+
+    Capturing adds per-query overhead, so timing and counting are separate passes; the median of
+    the timed runs is reported.
+    """
+    url = case.page_url(variant, target, limit=None if case.staff_only else limit)
+    with CaptureQueriesContext(connection) as captured:
+        page = render_page(url, user=user)
+    timings = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        render_page(url, user=user)
+        timings.append((time.perf_counter() - started) * 1000)
+    shapes = group_queries(captured.captured_queries)
+    n = len(page.rows)
+    return Measurement(
+        variant=variant,
+        url=url,
+        status_code=page.response.status_code,
+        queries=sum(shape.count for shape in shapes),
+        expected_queries=case.formula(variant).at(n),
+        database_ms=sum(shape.milliseconds for shape in shapes),
+        total_ms=statistics.median(timings),
+        rows=n,
+        row_bytes=row_bytes(page.rows),
+        shapes=shapes,
+    )
+
+
+def row_bytes(rows: Iterable[Any]) -> int:
+    """Roughly how much column data the rows hold: the text length of every loaded value.
+
+    For a model instance only the fields it actually loaded count (`only()` and `defer()` leave
+    the rest out of `__dict__`); for a `values()` dict, every value.
+    """
+    total = 0
+    for row in rows:
+        if isinstance(row, models.Model):
+            attnames = [field.attname for field in row._meta.concrete_fields]
+            values = [row.__dict__[name] for name in attnames if name in row.__dict__]
+        elif isinstance(row, dict):
+            values = list(row.values())
+        else:
+            continue
+        total += sum(_text_length(value) for value in values)
+    return total
+
+
+def _text_length(value: Any) -> int:
+    if value is None:
+        return 0
+    if isinstance(value, datetime | date):
+        return len(value.isoformat())
+    return len(str(value).encode())

@@ -1,0 +1,347 @@
+"""The case registry: one declaration per case; the lab, `cases.json` and the tests read it.
+
+A case names its two selectors and its two URLs, states the expected query counts as formulas in
+N, and says what N counts (`scale`), so a test can build data of any size for it. A case whose
+page needs an object (a post, a viewer) resolves a representative one from the current data, so
+every URL the registry lists works as it is.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
+from urllib.parse import urlencode
+
+from django.core.exceptions import ImproperlyConfigured
+from django.db.models import Count
+from django.urls import reverse
+
+from blog import selectors as blog_selectors
+from blog.models import Comment, Post
+from users import selectors as user_selectors
+
+from .formulas import Formula
+
+Variant = Literal["naive", "optimized"]
+VARIANTS: tuple[Variant, ...] = ("naive", "optimized")
+Kind = Literal["read", "write"]
+# What N counts in a case's formulas; the tests build data of each scale at several sizes.
+Scale = Literal["posts", "users", "tags", "categories", "comments"]
+Technique = Literal[
+    "select_related", "prefetch_related", "Prefetch", "sliced_prefetch", "only", "defer",
+    "annotate", "aggregate", "Exists", "Subquery", "values", "count_exists", "iterator",
+    "streaming", "bulk_create", "bulk_update", "update_F", "cursor_pagination", "cache", "admin",
+    "async", "db_json",
+]  # fmt: skip
+TECHNIQUES: tuple[str, ...] = Technique.__args__  # type: ignore[attr-defined]
+
+DJANGO_DOCS = "https://docs.djangoproject.com/en/5.2/"
+
+
+@dataclass(frozen=True)
+class PageTarget:
+    """What a case's page needs besides `?limit=`: URL kwargs and query parameters per variant."""
+
+    kwargs: dict[str, Any] = field(default_factory=dict)
+    params: dict[Variant, dict[str, str]] = field(default_factory=dict)
+
+
+def no_target(limit: int) -> PageTarget:
+    """Most pages need nothing but `?limit=`."""
+    return PageTarget()
+
+
+@dataclass(frozen=True, kw_only=True)
+class Case:
+    slug: str
+    title: str
+    app: str
+    kind: Kind = "read"
+    techniques: tuple[Technique, ...]
+    naive_queries: Formula
+    optimized_queries: Formula
+    grows_with_n: bool
+    scale: Scale
+    why: str
+    docs_url: str
+    selectors: Mapping[Variant, Callable[..., Any]]
+    # URL names (namespace:name) of each variant's page; None where a variant has none.
+    page_names: Mapping[Variant, str | None]
+    # The representative object a page needs, from the current data, for a page of `limit` rows;
+    # None when the data has none.
+    target: Callable[[int], PageTarget | None] = no_target
+    # Pages only staff may open (the admin); the lab runs them as the requesting staff user.
+    staff_only: bool = False
+
+    def formula(self, variant: Variant) -> Formula:
+        return self.naive_queries if variant == "naive" else self.optimized_queries
+
+    def page_url(self, variant: Variant, target: PageTarget | None, *, limit: int | None) -> str:
+        """The path of one variant's page for `target`, with `?limit=` when given."""
+        name = self.page_names[variant]
+        if name is None or target is None:
+            raise ValueError(f"{self.slug}: the {variant} variant has no page for this data")
+        params = dict(target.params.get(variant, {}))
+        if limit is not None:
+            params["limit"] = str(limit)
+        query = urlencode(params)
+        return reverse(name, kwargs=target.kwargs) + (f"?{query}" if query else "")
+
+
+# Representative objects: the most telling row of the current data for pages that need one.
+
+
+def busiest_post(limit: int) -> PageTarget | None:
+    """The published post with the most comments (N is its comment count)."""
+    post = (
+        Post.objects.published()
+        .annotate(comment_total=Count("comments"))
+        .order_by("-comment_total", "id")
+        .only("id", "slug")
+        .first()
+    )
+    return PageTarget(kwargs={"slug": post.slug}) if post else None
+
+
+def busiest_commenter(limit: int) -> PageTarget | None:
+    """The user with the most comments on published posts, as the viewer."""
+    row = (
+        Comment.objects.filter(post__status="published")
+        .values("author_id")
+        .annotate(total=Count("id"))
+        .order_by("-total", "author_id")
+        .first()
+    )
+    if row is None:
+        return None
+    viewer = {"viewer": str(row["author_id"])}
+    return PageTarget(params={"naive": viewer, "optimized": viewer})
+
+
+def deep_page(limit: int) -> PageTarget | None:
+    """A page three quarters of the way down the published feed, in both forms of position."""
+    total = Post.objects.published().count()
+    page = max(1, (total // limit) * 3 // 4)
+    params: dict[Variant, dict[str, str]] = {"naive": {"page": str(page)}, "optimized": {}}
+    if page > 1:
+        # The row just before the page: where a client following next links would stand.
+        before = Post.objects.published().newest_first()[(page - 1) * limit - 1]
+        params["optimized"] = {"after": str(blog_selectors.PostCursor.after(before))}
+    return PageTarget(params=params)
+
+
+def _pair(module: Any, name: str) -> dict[Variant, Callable[..., Any]]:
+    return {variant: getattr(module, f"{name}_{variant}") for variant in VARIANTS}
+
+
+def _pages(namespace: str, slug: str) -> dict[Variant, str | None]:
+    return {variant: f"{namespace}:{slug}-{variant}" for variant in VARIANTS}
+
+
+def _docs(path: str) -> str:
+    return DJANGO_DOCS + path
+
+
+CASES: tuple[Case, ...] = (
+    Case(
+        slug="post-list",
+        title="Posts with author and category",
+        app="blog",
+        techniques=("select_related",),
+        naive_queries=Formula.parse("1 + 2N"),
+        optimized_queries=Formula.parse("1"),
+        grows_with_n=True,
+        scale="posts",
+        why="Each row's author and category are loaded lazily, one query each, the first time "
+        "the template reads them.",
+        docs_url=_docs("ref/models/querysets/#select-related"),
+        selectors=_pair(blog_selectors, "post_list"),
+        page_names=_pages("blog", "post-list"),
+    ),
+    Case(
+        slug="post-feed",
+        title="The feed: author, profile, category, tags, comment count, newest comments",
+        app="blog",
+        techniques=(
+            "select_related",
+            "prefetch_related",
+            "Prefetch",
+            "sliced_prefetch",
+            "annotate",
+        ),
+        naive_queries=Formula.parse("1 + 9N"),
+        optimized_queries=Formula.parse("3"),
+        grows_with_n=True,
+        scale="posts",
+        why="Every card lazily loads its author, profile, category and tags, counts and fetches "
+        "its comments, then loads each comment's author: nine queries per post.",
+        docs_url=_docs("ref/models/querysets/#prefetch-objects"),
+        selectors=_pair(blog_selectors, "post_feed"),
+        page_names=_pages("blog", "post-feed"),
+    ),
+    Case(
+        slug="user-directory",
+        title="Authors with profile, published-post count and latest title",
+        app="users",
+        techniques=("select_related", "annotate", "Subquery"),
+        naive_queries=Formula.parse("1 + 3N"),
+        optimized_queries=Formula.parse("1"),
+        grows_with_n=True,
+        scale="users",
+        why="A loop counts each user's posts and looks up the latest one, and the template "
+        "loads each profile: three queries per user.",
+        docs_url=_docs("ref/models/expressions/#subquery-expressions"),
+        selectors=_pair(user_selectors, "user_directory"),
+        page_names=_pages("users", "user-directory"),
+    ),
+    Case(
+        slug="post-detail",
+        title="One post with its comments and each commenter's profile",
+        app="blog",
+        techniques=("select_related", "prefetch_related", "Prefetch"),
+        naive_queries=Formula.parse("5 + 2N"),
+        optimized_queries=Formula.parse("3"),
+        grows_with_n=True,
+        scale="comments",
+        why="Each comment's author, and that author's profile, load lazily: two queries per "
+        "comment on top of the post's own lazy relations.",
+        docs_url=_docs("ref/models/querysets/#prefetch-related"),
+        selectors=_pair(blog_selectors, "post_detail"),
+        page_names=_pages("blog", "post-detail"),
+        target=busiest_post,
+    ),
+    Case(
+        slug="tag-cloud",
+        title="Tags with their published-post count",
+        app="blog",
+        techniques=("annotate", "aggregate"),
+        naive_queries=Formula.parse("1 + N"),
+        optimized_queries=Formula.parse("1"),
+        grows_with_n=True,
+        scale="tags",
+        why="Calling .count() per tag sends one COUNT query per row; one grouped query with a "
+        "filtered Count gives every count at once.",
+        docs_url=_docs("topics/db/aggregation/#filtering-on-annotations"),
+        selectors=_pair(blog_selectors, "tag_cloud"),
+        page_names=_pages("blog", "tag-cloud"),
+    ),
+    Case(
+        slug="category-latest",
+        title="Categories with their five newest posts",
+        app="blog",
+        techniques=("prefetch_related", "Prefetch", "sliced_prefetch"),
+        naive_queries=Formula.parse("1 + N"),
+        optimized_queries=Formula.parse("2"),
+        grows_with_n=True,
+        scale="categories",
+        why="Fetching each category's newest posts separately is a query per category; a "
+        "sliced Prefetch gets the top five of every category in one windowed query.",
+        docs_url=_docs("ref/models/querysets/#prefetch-objects"),
+        selectors=_pair(blog_selectors, "category_latest"),
+        page_names=_pages("blog", "category-latest"),
+    ),
+    Case(
+        slug="posts-i-commented",
+        title="Posts, each flagged if the viewer commented on it",
+        app="blog",
+        techniques=("annotate", "Exists", "count_exists"),
+        naive_queries=Formula.parse("1 + N"),
+        optimized_queries=Formula.parse("1"),
+        grows_with_n=True,
+        scale="posts",
+        why="An .exists() per row is a query per row; an Exists() subquery computes the flag "
+        "inside the posts query.",
+        docs_url=_docs("ref/models/expressions/#exists-subqueries"),
+        selectors=_pair(blog_selectors, "post_commented_flags"),
+        page_names=_pages("blog", "posts-i-commented"),
+        target=busiest_commenter,
+    ),
+    Case(
+        slug="post-titles",
+        title="A title list without the bodies",
+        app="blog",
+        techniques=("only", "defer"),
+        naive_queries=Formula.parse("1"),
+        optimized_queries=Formula.parse("1"),
+        grows_with_n=False,
+        scale="posts",
+        why="Same query count, but every row drags its multi-kilobyte body from the database "
+        "to show a title: compare the bytes fetched.",
+        docs_url=_docs("ref/models/querysets/#only"),
+        selectors=_pair(blog_selectors, "post_titles"),
+        page_names=_pages("blog", "post-titles"),
+    ),
+    Case(
+        slug="deferred-trap",
+        title="only() that forgets a column the template reads",
+        app="blog",
+        techniques=("only", "defer"),
+        naive_queries=Formula.parse("1 + N"),
+        optimized_queries=Formula.parse("1"),
+        grows_with_n=True,
+        scale="posts",
+        why="Reading a deferred field loads it with a query of its own, per instance: an "
+        "only() that misses one field the template shows turns a saving into an N+1.",
+        docs_url=_docs("ref/models/querysets/#defer"),
+        selectors=_pair(blog_selectors, "post_dated_titles"),
+        page_names=_pages("blog", "deferred-trap"),
+    ),
+    Case(
+        slug="post-values",
+        title="A read-only listing as values() rows",
+        app="blog",
+        techniques=("values",),
+        naive_queries=Formula.parse("1"),
+        optimized_queries=Formula.parse("1"),
+        grows_with_n=False,
+        scale="posts",
+        why="Building a model instance per row, with every column, costs time and memory a "
+        "read-only list never uses; values() returns plain typed dicts.",
+        docs_url=_docs("ref/models/querysets/#values"),
+        selectors=_pair(blog_selectors, "post_rows"),
+        page_names=_pages("blog", "post-values"),
+    ),
+    Case(
+        slug="deep-pagination",
+        title="A page deep in the feed: OFFSET against a keyset cursor",
+        app="blog",
+        techniques=("cursor_pagination",),
+        naive_queries=Formula.parse("1"),
+        optimized_queries=Formula.parse("1"),
+        grows_with_n=False,
+        scale="posts",
+        why="OFFSET makes the database read and discard every skipped row, so deep pages get "
+        "slower; seeking past a (published_at, id) cursor uses the index at any depth.",
+        docs_url=_docs("topics/db/optimization/#use-indexes"),
+        selectors={
+            "naive": blog_selectors.post_page_naive,
+            "optimized": blog_selectors.post_page_optimized,
+        },
+        page_names=_pages("blog", "deep-pagination"),
+        target=deep_page,
+    ),
+)
+
+CASES_BY_SLUG: dict[str, Case] = {case.slug: case for case in CASES}
+
+
+def cases_with_technique(technique: str) -> list[Case]:
+    return [case for case in CASES if technique in case.techniques]
+
+
+def _check(cases: tuple[Case, ...]) -> None:
+    """Registry mistakes fail at import, not on some page later."""
+    problems = [] if len(CASES_BY_SLUG) == len(cases) else ["case slugs must be unique"]
+    for case in cases:
+        if case.grows_with_n != case.naive_queries.grows:
+            problems.append(f"{case.slug}: grows_with_n disagrees with the naive formula")
+        if case.optimized_queries.grows:
+            problems.append(f"{case.slug}: the optimized formula grows with N")
+        if not set(case.techniques) <= set(TECHNIQUES):
+            problems.append(f"{case.slug}: unknown technique")
+    if problems:
+        raise ImproperlyConfigured("; ".join(problems))
+
+
+_check(CASES)

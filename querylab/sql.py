@@ -1,0 +1,54 @@
+"""SQL fingerprints: the shape of a query with its literals taken out, to group repeats.
+
+`SELECT ... WHERE id = 7` and `... WHERE id = 8` are one shape run twice: an N+1 shows up as one
+fingerprint with a count that grows with N.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+_STRING = re.compile(r"'(?:[^']|'')*'")
+_NUMBER = re.compile(r"(?<![\w.\"])-?\d+(?:\.\d+)?(?![\w\"])")
+_IN_LIST = re.compile(r"\(\s*\?(?:\s*,\s*\?)*\s*\)")
+_SPACE = re.compile(r"\s+")
+_SAVEPOINT = re.compile(r"^\s*(?:SAVEPOINT|RELEASE SAVEPOINT|ROLLBACK TO SAVEPOINT)\b", re.I)
+
+
+def fingerprint(sql: str) -> str:
+    """Replace literals with `?`, collapse `IN (?, ?, ...)` lists, fold white space."""
+    shape = _NUMBER.sub("?", _STRING.sub("?", sql))
+    shape = _IN_LIST.sub("(...)", shape)
+    return _SPACE.sub(" ", shape).strip()
+
+
+def is_savepoint(sql: str) -> bool:
+    """Transaction bookkeeping that test wrappers add, not a query the code under test made."""
+    return bool(_SAVEPOINT.match(sql))
+
+
+@dataclass(frozen=True)
+class QueryShape:
+    fingerprint: str
+    count: int
+    example: str
+    milliseconds: float
+
+
+def group_queries(queries: Iterable[dict[str, str]]) -> list[QueryShape]:
+    """Group captured queries (`{"sql", "time"}` dicts) by fingerprint, first seen first."""
+    groups: dict[str, list[dict[str, str]]] = {}
+    for query in queries:
+        if not is_savepoint(query["sql"]):
+            groups.setdefault(fingerprint(query["sql"]), []).append(query)
+    return [
+        QueryShape(
+            fingerprint=shape,
+            count=len(members),
+            example=members[0]["sql"],
+            milliseconds=sum(float(member.get("time") or 0) for member in members) * 1000,
+        )
+        for shape, members in groups.items()
+    ]

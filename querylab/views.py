@@ -1,0 +1,134 @@
+"""The lab: the catalogue of cases, `cases.json`, and one page per case running both variants."""
+
+from __future__ import annotations
+
+import inspect
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.utils.safestring import mark_safe
+
+from core.case_views import DEFAULT_LIMIT, MAX_LIMIT, InvalidParameterError, int_parameter
+
+from .charts import Bar, bar_chart
+from .measure import Measurement, measure
+from .registry import CASES, CASES_BY_SLUG, TECHNIQUES, VARIANTS, Case, PageTarget
+
+
+def case_urls(case: Case, target: PageTarget | None) -> dict[str, dict[str, str | None]]:
+    """Each variant's page (and, once it exists, API) URL for the current data."""
+    urls: dict[str, dict[str, str | None]] = {}
+    for variant in VARIANTS:
+        page = None
+        if case.page_names[variant] is not None and target is not None:
+            page = case.page_url(variant, target, limit=None)
+        urls[variant] = {"page": page, "api": None}
+    return urls
+
+
+def cases_json(request: HttpRequest) -> JsonResponse:
+    return JsonResponse(
+        {
+            "cases": [
+                {
+                    "slug": case.slug,
+                    "title": case.title,
+                    "app": case.app,
+                    "kind": case.kind,
+                    "techniques": list(case.techniques),
+                    "queries": {
+                        "naive": case.naive_queries.text,
+                        "optimized": case.optimized_queries.text,
+                    },
+                    "grows_with_n": case.grows_with_n,
+                    "urls": case_urls(case, case.target(DEFAULT_LIMIT)),
+                }
+                for case in CASES
+            ]
+        }
+    )
+
+
+def index(request: HttpRequest) -> HttpResponse:
+    entries = {case.slug: _entry(case) for case in CASES}
+    groups = [
+        (technique, [entries[case.slug] for case in CASES if technique in case.techniques])
+        for technique in TECHNIQUES
+    ]
+    return render(
+        request,
+        "querylab/index.html",
+        {"groups": [(technique, cases) for technique, cases in groups if cases], "cases": CASES},
+    )
+
+
+def _entry(case: Case) -> dict[str, Any]:
+    return {"case": case, "urls": case_urls(case, case.target(DEFAULT_LIMIT))}
+
+
+def case_lab(request: HttpRequest, slug: str) -> HttpResponse:
+    case = CASES_BY_SLUG.get(slug)
+    if case is None:
+        raise Http404(f"No case {slug!r}.")
+    try:
+        n = int_parameter(request.GET, "n", default=DEFAULT_LIMIT, minimum=1, maximum=MAX_LIMIT)
+    except InvalidParameterError as error:
+        return render(request, "bad_request.html", {"message": str(error)}, status=400)
+
+    context: dict[str, Any] = {"case": case, "n": n, "sources": _sources(case)}
+    if case.staff_only and not (request.user.is_authenticated and request.user.is_staff):
+        return render(request, "querylab/case.html", {**context, "needs_staff": True}, status=403)
+    target = case.target(n)
+    if target is None:
+        return render(request, "querylab/case.html", {**context, "no_data": True})
+
+    user = request.user if case.staff_only else None
+    naive, optimized = (measure(case, variant, target, limit=n, user=user) for variant in VARIANTS)
+    context |= {
+        "measurements": (naive, optimized),
+        "ratios": _ratios(naive, optimized),
+        "chart": mark_safe(_chart(case, naive, optimized)),  # noqa: S308 - built with escape()
+    }
+    return render(request, "querylab/case.html", context)
+
+
+def _sources(case: Case) -> list[tuple[str, str]]:
+    return [(variant, inspect.getsource(case.selectors[variant])) for variant in VARIANTS]
+
+
+def _ratio(naive: float, optimized: float) -> str:
+    return f"{naive / optimized:.1f}x" if optimized else "n/a"
+
+
+def _ratios(naive: Measurement, optimized: Measurement) -> dict[str, str]:
+    return {
+        "queries": _ratio(naive.queries, optimized.queries),
+        "total_ms": _ratio(naive.total_ms, optimized.total_ms),
+        "row_bytes": _ratio(naive.row_bytes, optimized.row_bytes),
+    }
+
+
+def _chart(case: Case, naive: Measurement, optimized: Measurement) -> str:
+    pair = (naive, optimized)
+    return bar_chart(
+        [
+            (
+                "Queries",
+                [Bar(m.variant, m.variant, m.queries, f"{m.queries}") for m in pair],
+            ),
+            (
+                "Total time (median)",
+                [Bar(m.variant, m.variant, m.total_ms, f"{m.total_ms:.1f} ms") for m in pair],
+            ),
+            (
+                "Database time",
+                [Bar(m.variant, m.variant, m.database_ms, f"{m.database_ms:.1f} ms") for m in pair],
+            ),
+            (
+                "Column data in the rows",
+                [Bar(m.variant, m.variant, m.row_bytes, f"{m.row_bytes:,} bytes") for m in pair],
+            ),
+        ],
+        title=f"{case.title}: naive against optimized",
+    )
