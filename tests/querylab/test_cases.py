@@ -1,0 +1,91 @@
+"""Every read case in the registry, proved: a new case gets these tests by being registered.
+
+For each case and N in SIZES: the optimized variant costs exactly its formula (flat in N), the
+naive one costs its formula too (growing where the registry says so), and both render the same
+rows. Counts are taken over the real view and template, as the lab measures them.
+"""
+
+from __future__ import annotations
+
+import re
+from http import HTTPStatus
+
+import pytest
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
+
+from querylab.measure import render_page
+from querylab.registry import CASES, VARIANTS, Case
+
+SIZES = (1, 5, 20)
+READ_CASES = [case for case in CASES if case.kind == "read" and not case.staff_only]
+ROWS_SECTION = re.compile(r'<section class="rows">(.*?)</section>', re.S)
+
+
+def case_id(case: Case) -> str:
+    return case.slug
+
+
+def page_url(case: Case, variant: str, n: int) -> str:
+    target = case.target(n)
+    assert target is not None, f"{case.slug}: no representative object in the test data"
+    return case.page_url(variant, target, limit=n)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("n", SIZES)
+@pytest.mark.parametrize("case", READ_CASES, ids=case_id)
+def test_optimized_query_count_is_the_formula(case, n, data_of, django_assert_num_queries):
+    data_of(case.scale, n)
+    url = page_url(case, "optimized", n)
+
+    with django_assert_num_queries(case.optimized_queries.at(n)):
+        page = render_page(url)
+
+    assert page.response.status_code == HTTPStatus.OK
+    assert len(page.rows) == n
+
+
+@pytest.mark.parametrize("n", SIZES)
+@pytest.mark.parametrize("case", READ_CASES, ids=case_id)
+def test_naive_query_count_is_the_formula(case, n, data_of, django_assert_num_queries):
+    data_of(case.scale, n)
+    url = page_url(case, "naive", n)
+
+    with django_assert_num_queries(case.naive_queries.at(n)):
+        page = render_page(url)
+
+    assert page.response.status_code == HTTPStatus.OK
+    assert len(page.rows) == n
+
+
+@pytest.mark.parametrize("case", READ_CASES, ids=case_id)
+def test_naive_count_grows_with_n_where_the_registry_says(case, data_of):
+    counts = {}
+    for n in (SIZES[0], SIZES[-1]):
+        with transaction.atomic():
+            data_of(case.scale, n)
+            with CaptureQueriesContext(connection) as captured:
+                render_page(page_url(case, "naive", n))
+            counts[n] = len(captured.captured_queries)
+            transaction.set_rollback(True)
+
+    if case.grows_with_n:
+        assert counts[SIZES[-1]] > counts[SIZES[0]]
+    else:
+        assert counts[SIZES[-1]] == counts[SIZES[0]]
+
+
+@pytest.mark.parametrize("case", READ_CASES, ids=case_id)
+def test_both_variants_render_the_same_rows(case, data_of):
+    n = 5
+    data_of(case.scale, n)
+
+    rendered = {}
+    for variant in VARIANTS:
+        page = render_page(page_url(case, variant, n))
+        assert len(page.rows) == n
+        rendered[variant] = ROWS_SECTION.findall(page.content)
+
+    assert rendered["naive"], "the page has no rows section"
+    assert rendered["naive"][0].strip()
+    assert rendered["naive"] == rendered["optimized"]

@@ -1,0 +1,122 @@
+"""The lab's pages and cases.json, over the real URLs and middleware."""
+
+from __future__ import annotations
+
+from http import HTTPStatus
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from querylab.registry import CASES, VARIANTS
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def seeded() -> None:
+    call_command("seed", "--users=6", "--posts-per-user=5", "--comments-per-post=3", verbosity=0)
+
+
+def test_cases_json_lists_every_case_as_documented(client, seeded) -> None:
+    response = client.get(reverse("querylab:cases-json"))
+
+    assert response.status_code == HTTPStatus.OK
+    cases = response.json()["cases"]
+    assert [case["slug"] for case in cases] == [case.slug for case in CASES]
+    for entry in cases:
+        assert set(entry) == {
+            "slug", "title", "app", "kind", "techniques", "queries", "grows_with_n", "urls",
+        }  # fmt: skip
+        assert set(entry["queries"]) == {"naive", "optimized"}
+        assert entry["techniques"]
+        for variant in VARIANTS:
+            assert set(entry["urls"][variant]) == {"page", "api"}
+
+
+def test_every_listed_page_answers_200(client, seeded) -> None:
+    cases = client.get(reverse("querylab:cases-json")).json()["cases"]
+    pages = [
+        entry["urls"][variant]["page"]
+        for entry in cases
+        for variant in VARIANTS
+        if entry["kind"] == "read" and not entry["slug"].startswith("admin")
+    ]
+
+    assert len(pages) == 2 * len([c for c in CASES if not c.staff_only])
+    for page in pages:
+        assert page is not None
+        assert client.get(page).status_code == HTTPStatus.OK, page
+
+
+def test_pages_without_data_are_null_rather_than_broken(client, db) -> None:
+    cases = {entry["slug"]: entry for entry in client.get("/lab/cases.json").json()["cases"]}
+
+    assert cases["post-detail"]["urls"]["naive"]["page"] is None
+    assert cases["post-list"]["urls"]["naive"]["page"] == "/naive/posts/"
+
+
+def test_index_groups_cases_by_technique(client, seeded) -> None:
+    response = client.get(reverse("querylab:index"))
+
+    assert response.status_code == HTTPStatus.OK
+    html = response.content.decode()
+    assert 'id="technique-select_related"' in html
+    for case in CASES:
+        assert reverse("querylab:case", kwargs={"slug": case.slug}) in html
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if not c.staff_only], ids=lambda c: c.slug)
+def test_lab_page_runs_both_variants(client, seeded, case) -> None:
+    response = client.get(reverse("querylab:case", kwargs={"slug": case.slug}), {"n": 4})
+
+    assert response.status_code == HTTPStatus.OK
+    naive, optimized = response.context["measurements"]
+    assert naive.rows == optimized.rows > 0
+    assert naive.queries == naive.expected_queries
+    assert optimized.queries == optimized.expected_queries
+    html = response.content.decode()
+    assert "<svg" in html
+    assert f"def {case.selectors['naive'].__name__}" in html
+
+
+def test_lab_page_groups_repeated_queries(client, seeded) -> None:
+    response = client.get(reverse("querylab:case", kwargs={"slug": "post-list"}), {"n": 5})
+
+    naive, optimized = response.context["measurements"]
+    assert [shape.count for shape in naive.shapes] == [1, 5, 5]
+    assert [shape.count for shape in optimized.shapes] == [1]
+
+
+def test_post_titles_fetch_far_fewer_bytes(client, seeded) -> None:
+    response = client.get(reverse("querylab:case", kwargs={"slug": "post-titles"}), {"n": 10})
+
+    naive, optimized = response.context["measurements"]
+    assert naive.rows == optimized.rows == 10
+    assert optimized.row_bytes * 10 < naive.row_bytes
+
+
+@pytest.mark.parametrize("n", ["0", "501", "ten", "-3"])
+def test_lab_rejects_a_bad_n(client, seeded, n) -> None:
+    response = client.get(reverse("querylab:case", kwargs={"slug": "post-list"}), {"n": n})
+
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert b"n must be" in response.content
+
+
+def test_lab_unknown_case_is_404(client) -> None:
+    assert client.get("/lab/no-such-case/").status_code == HTTPStatus.NOT_FOUND
+
+
+def test_lab_without_data_asks_for_a_seed(client, db) -> None:
+    response = client.get(reverse("querylab:case", kwargs={"slug": "post-detail"}))
+
+    assert response.status_code == HTTPStatus.OK
+    assert b"manage.py seed" in response.content
+
+
+def test_home_links_to_the_lab(client, db) -> None:
+    html = client.get("/").content.decode()
+
+    assert reverse("querylab:index") in html
+    assert reverse("blog:post-feed-naive") in html
