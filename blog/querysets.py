@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.db import models
+from django.db.models import Count, IntegerField, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 
 from .choices import PostStatus
 
@@ -23,6 +25,27 @@ class PostQuerySet(models.QuerySet["Post"]):
 
     def with_author_and_category(self) -> PostQuerySet:
         return self.select_related("author", "category")
+
+    def with_comment_count(self) -> PostQuerySet:
+        """Annotate `comment_count` with a correlated COUNT subquery.
+
+        `annotate(comment_count=Count("comments"))` is the textbook form, but it GROUPs BY every
+        selected column of every post before LIMIT applies, and any other join (a tag filter, a
+        second Count) multiplies it unless it is distinct. The subquery counts only the rows of
+        the page, through the (post, created_at) index, and no join can change it.
+        """
+        from .models import Comment  # noqa: PLC0415 - models imports this module
+
+        per_post = (
+            Comment.objects.filter(post=OuterRef("pk"))
+            .order_by()
+            .values("post")
+            .annotate(total=Count("pk"))
+            .values("total")
+        )
+        return self.annotate(
+            comment_count=Coalesce(Subquery(per_post, output_field=IntegerField()), 0)
+        )
 
 
 class CommentQuerySet(models.QuerySet["Comment"]):

@@ -64,16 +64,16 @@ def post_feed_naive(*, limit: int) -> list[Post]:
 def post_feed_optimized(*, limit: int) -> QuerySet[Post]:
     """Join the to-one chain, prefetch tags and a slice of comments, count in SQL.
 
-    Queries: 3 (posts joined to author, profile and category with the comment count; tags; the
-    newest comments of every post at once, with their authors).
+    Queries: 3 (posts joined to author, profile and category, with a comment-count subquery;
+    tags; the newest comments of every post at once, with their authors).
     """
     recent = Comment.objects.select_related("author").newest_first()[:FEED_COMMENTS]
     return (
         Post.objects.published()
         .select_related("author__profile", "category")
+        .defer("body")  # the card never shows it
         .prefetch_related("tags", Prefetch("comments", queryset=recent, to_attr="recent_comments"))
-        # distinct: a later join (a tag filter, say) must not multiply the count.
-        .annotate(comment_count=Count("comments", distinct=True))
+        .with_comment_count()
         .newest_first()[:limit]
     )
 

@@ -169,6 +169,8 @@ CASES: tuple[Case, ...] = (
             "Prefetch",
             "sliced_prefetch",
             "annotate",
+            "Subquery",
+            "defer",
         ),
         naive_queries=Formula.parse("1 + 9N"),
         optimized_queries=Formula.parse("3"),
