@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from typing import TypeVar
+from typing import TypeVar, cast
 
 from django.contrib import admin
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 
-from .models import Category, Comment, Post, Tag
+from .models import Category, Comment, NaiveAdminPost, Post, Tag
+from .querysets import PostQuerySet
 
 TaxonomyT = TypeVar("TaxonomyT", bound=Category | Tag)
 
@@ -46,7 +47,14 @@ class TagAdmin(TaxonomyAdmin[Tag]):
 
 @admin.register(Post)
 class PostAdmin(admin.ModelAdmin[Post]):
-    list_display = ["title", "author", "category", "status", "published_at"]
+    """The optimized changelist: joined author and category, comment counts in the same query.
+
+    Queries: 7, whatever the number of rows on the page (category and tag filter choices, two
+    counts, the rows, the date hierarchy's range and months), plus the session and user lookups
+    of a logged-in request.
+    """
+
+    list_display = ["title", "author", "category", "status", "published_at", "comment_count"]
     list_select_related = ["author", "category"]
     list_filter = ["status", "category", "published_at", "tags"]
     search_fields = ["title", "slug", "author__username"]
@@ -56,6 +64,33 @@ class PostAdmin(admin.ModelAdmin[Post]):
     raw_id_fields = ["author"]
     autocomplete_fields = ["category", "tags"]
     readonly_fields = ["created_at", "updated_at"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Post]:
+        # Post.objects is PostQuerySet.as_manager(), so the admin's queryset is one too.
+        return cast("PostQuerySet", super().get_queryset(request)).with_comment_count()
+
+    @admin.display(description="comments", ordering="comment_count")
+    def comment_count(self, obj: Post) -> int:
+        return obj.comment_count
+
+
+@admin.register(NaiveAdminPost)
+class NaiveAdminPostAdmin(PostAdmin):
+    """The admin-changelist case's naive side: the same columns, with nothing prepared.
+
+    Queries: 7 + 3N (per row: author, category and a comment COUNT).
+    """
+
+    def get_list_select_related(self, request: HttpRequest) -> tuple[str, ...]:
+        # An empty tuple, not False: False lets Django join the list's foreign keys by itself.
+        return ()
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Post]:
+        return admin.ModelAdmin.get_queryset(self, request)
+
+    @admin.display(description="comments")
+    def comment_count(self, obj: Post) -> int:
+        return obj.comments.count()
 
 
 @admin.register(Comment)

@@ -100,6 +100,16 @@ class Post(models.Model):
         return self.status == self.Status.PUBLISHED
 
 
+class NaiveAdminPost(Post):
+    """The same rows as Post, registered with the deliberately naive admin of the
+    admin-changelist case, so both changelists can be opened side by side."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "post (naive admin)"
+        verbose_name_plural = "posts (naive admin)"
+
+
 class Comment(models.Model):
     post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="comments")
     author = models.ForeignKey(

@@ -18,6 +18,7 @@ from django.db.models import Count
 from django.urls import reverse
 
 from blog import selectors as blog_selectors
+from blog.admin import NaiveAdminPostAdmin, PostAdmin
 from blog.models import Comment, Post
 from users import selectors as user_selectors
 
@@ -322,6 +323,26 @@ CASES: tuple[Case, ...] = (
         },
         page_names=_pages("blog", "deep-pagination"),
         target=deep_page,
+    ),
+    Case(
+        slug="admin-changelist",
+        title="The admin's post changelist with author, category and comment count",
+        app="blog",
+        techniques=("admin", "select_related", "annotate", "Subquery"),
+        naive_queries=Formula.parse("7 + 3N"),
+        optimized_queries=Formula.parse("7"),
+        grows_with_n=True,
+        scale="posts",
+        why="A ModelAdmin whose columns read foreign keys and count per row, with nothing "
+        "joined or annotated, runs three queries per row on every changelist page.",
+        docs_url=_docs("ref/contrib/admin/#django.contrib.admin.ModelAdmin.list_select_related"),
+        # The admin classes are the code that differs; the lab shows their source.
+        selectors={"naive": NaiveAdminPostAdmin, "optimized": PostAdmin},
+        page_names={
+            "naive": "admin:blog_naiveadminpost_changelist",
+            "optimized": "admin:blog_post_changelist",
+        },
+        staff_only=True,
     ),
 )
 
