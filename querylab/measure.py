@@ -26,7 +26,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import resolve
 
 from .registry import Case, PageTarget, Variant
-from .sql import QueryShape, group_queries
+from .sql import QueryShape, QueryTimer, group_queries
 
 
 @dataclass(frozen=True)
@@ -96,14 +96,15 @@ def measure(
     the timed runs is reported.
     """
     url = case.page_url(variant, target, limit=None if case.staff_only else limit)
-    with CaptureQueriesContext(connection) as captured:
+    timer = QueryTimer()
+    with CaptureQueriesContext(connection) as captured, connection.execute_wrapper(timer):
         page = render_page(url, user=user)
     timings = []
     for _ in range(repeat):
         started = time.perf_counter()
         render_page(url, user=user)
         timings.append((time.perf_counter() - started) * 1000)
-    shapes = group_queries(captured.captured_queries)
+    shapes = group_queries(_with_precise_times(captured.captured_queries, timer))
     n = len(page.rows)
     return Measurement(
         variant=variant,
@@ -117,6 +118,16 @@ def measure(
         row_bytes=row_bytes(page.rows),
         shapes=shapes,
     )
+
+
+def _with_precise_times(queries: list[dict[str, str]], timer: QueryTimer) -> list[dict[str, str]]:
+    """Swap Django's millisecond-rounded durations for the timer's, query by query."""
+    if len(queries) != timer.count:
+        return queries
+    return [
+        {**query, "time": f"{seconds:.9f}"}
+        for query, seconds in zip(queries, timer.durations, strict=True)
+    ]
 
 
 def row_bytes(rows: Iterable[Any]) -> int:

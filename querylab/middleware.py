@@ -6,12 +6,12 @@ browser's network panel instead. Local settings only: counting costs a little on
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
-from typing import Any
 
 from django.db import connection
 from django.http import HttpRequest, HttpResponse
+
+from .sql import QueryTimer
 
 
 class QueryCountHeadersMiddleware:
@@ -19,27 +19,11 @@ class QueryCountHeadersMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        counter = _QueryCounter()
+        counter = QueryTimer()
         with connection.execute_wrapper(counter):
             response = self.get_response(request)
         response["X-Query-Count"] = str(counter.count)
-        response["Server-Timing"] = (
-            f'db;dur={counter.seconds * 1000:.2f};desc="{counter.count} queries"'
-        )
+        timing = f'db;dur={counter.seconds * 1000:.2f};desc="{counter.count} queries"'
+        existing = response.get("Server-Timing")
+        response["Server-Timing"] = f"{existing}, {timing}" if existing else timing
         return response
-
-
-class _QueryCounter:
-    def __init__(self) -> None:
-        self.count = 0
-        self.seconds = 0.0
-
-    def __call__(
-        self, execute: Callable[..., Any], sql: str, params: Any, many: bool, context: Any
-    ) -> Any:
-        started = time.perf_counter()
-        try:
-            return execute(sql, params, many, context)
-        finally:
-            self.count += 1
-            self.seconds += time.perf_counter() - started

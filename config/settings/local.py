@@ -12,10 +12,11 @@ DEBUG = True
 
 INSTALLED_APPS = [*INSTALLED_APPS, "debug_toolbar"]
 # The toolbar's middleware goes first so it sees every query the rest of the stack issues.
-# The query-count headers come next, so they count every query the rest of the stack makes.
+# Outermost: the query-count headers see every query, and add to the toolbar's Server-Timing
+# header instead of being overwritten by it.
 MIDDLEWARE = [
-    "debug_toolbar.middleware.DebugToolbarMiddleware",
     "querylab.middleware.QueryCountHeadersMiddleware",
+    "debug_toolbar.middleware.DebugToolbarMiddleware",
     *MIDDLEWARE,
 ]
 INTERNAL_IPS = list(ENV.DJANGO_INTERNAL_IPS)
