@@ -10,7 +10,7 @@ REQUIREMENTS := $(wildcard requirements/*.txt)
 PYTEST_ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help venv run test test-services coverage lint format clean
+.PHONY: help venv run test test-services coverage lint docs format clean
 
 help:
 	@echo "make run            serve the site on http://127.0.0.1:$(PORT)/ (SQLite, demo data)"
@@ -18,6 +18,7 @@ help:
 	@echo "make test-services  the whole suite on real PostgreSQL and Redis, no skips allowed"
 	@echo "make lint           ruff, mypy and a check for missing migrations"
 	@echo "make coverage       make test-services with a line and branch coverage report"
+	@echo "make docs           regenerate docs/patterns.md from the case registry"
 
 # The environment is rebuilt only when a requirements file changes.
 $(STAMP): $(REQUIREMENTS)
@@ -50,6 +51,10 @@ lint: $(STAMP)
 	$(BIN)/mypy .
 	env -u DATABASE_URL -u REDIS_URL DJANGO_SETTINGS_MODULE=config.settings.test \
 		$(BIN)/python manage.py makemigrations --check --dry-run
+	env -u DATABASE_URL -u REDIS_URL $(BIN)/python manage.py patterns_doc --check
+
+docs: $(STAMP)
+	env -u DATABASE_URL -u REDIS_URL $(BIN)/python manage.py patterns_doc
 
 format: $(STAMP)
 	$(BIN)/ruff check --fix .

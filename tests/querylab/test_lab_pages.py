@@ -76,7 +76,6 @@ def test_lab_page_runs_both_variants(client, seeded, case) -> None:
     assert naive.queries == naive.expected_queries
     assert optimized.queries == optimized.expected_queries
     assert naive.database_ms > 0
-    assert naive.total_ms >= naive.database_ms
     html = response.content.decode()
     assert "<svg" in html
     assert f"def {case.selectors['naive'].__name__}" in html

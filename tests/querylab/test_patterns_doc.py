@@ -1,0 +1,26 @@
+"""docs/patterns.md is what the registry and selectors generate: the docs cannot drift."""
+
+from __future__ import annotations
+
+from querylab.patterns_doc import cases_dir, output_path, render
+from querylab.registry import CASES
+
+
+def test_every_case_has_its_prose_and_nothing_else_does() -> None:
+    prose = {path.stem for path in cases_dir().glob("*.md")}
+
+    assert prose == {case.slug for case in CASES}
+
+
+def test_committed_patterns_doc_is_up_to_date() -> None:
+    assert output_path().read_text() == render(), "docs/patterns.md is stale: run `make docs`"
+
+
+def test_each_case_section_shows_both_selectors() -> None:
+    content = render()
+
+    for case in CASES:
+        section = content.split(f"\n## {case.slug}\n", 1)[1].split("\n## ", 1)[0]
+        assert case.naive_queries.text in section
+        for variant in ("naive", "optimized"):
+            assert case.selectors[variant].__name__ in section
