@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import statistics
 import time
-from collections.abc import Iterable
+import tracemalloc
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -74,6 +75,7 @@ class Measurement:
     total_ms: float
     rows: int
     row_bytes: int
+    peak_memory_bytes: int
     shapes: list[QueryShape]
 
     @property
@@ -90,15 +92,17 @@ def measure(
     user: Any = None,
     repeat: int = 3,
 ) -> Measurement:
-    """Count and capture the queries of one run, then time `repeat` more without capturing.
+    """Count and capture the queries of one run, trace memory in another, then time `repeat`
+    more with neither.
 
-    Capturing adds per-query overhead, so timing and counting are separate passes; the median of
-    the timed runs is reported.
+    Capturing and tracing add overhead, so each has its own pass; the median of the timed runs is
+    reported.
     """
     url = case.page_url(variant, target, limit=None if case.staff_only else limit)
     timer = QueryTimer()
     with CaptureQueriesContext(connection) as captured, connection.execute_wrapper(timer):
         page = render_page(url, user=user)
+    peak_bytes = _peak_memory(lambda: render_page(url, user=user))
     timings = []
     for _ in range(repeat):
         started = time.perf_counter()
@@ -116,8 +120,21 @@ def measure(
         total_ms=statistics.median(timings),
         rows=n,
         row_bytes=row_bytes(page.rows),
+        peak_memory_bytes=peak_bytes,
         shapes=shapes,
     )
+
+
+def _peak_memory(run: Callable[[], Any]) -> int:
+    """Peak Python memory allocated while `run` runs (its own pass: tracing slows everything)."""
+    if tracemalloc.is_tracing():
+        return 0
+    tracemalloc.start()
+    try:
+        run()
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
 
 
 def _with_precise_times(queries: list[dict[str, str]], timer: QueryTimer) -> list[dict[str, str]]:

@@ -106,6 +106,7 @@ def _ratios(naive: Measurement, optimized: Measurement) -> dict[str, str]:
         "queries": _ratio(naive.queries, optimized.queries),
         "total_ms": _ratio(naive.total_ms, optimized.total_ms),
         "row_bytes": _ratio(naive.row_bytes, optimized.row_bytes),
+        "peak_memory_bytes": _ratio(naive.peak_memory_bytes, optimized.peak_memory_bytes),
     }
 
 
@@ -124,6 +125,13 @@ def _chart(case: Case, naive: Measurement, optimized: Measurement) -> str:
             (
                 "Database time",
                 [Bar(m.variant, m.variant, m.database_ms, f"{m.database_ms:.1f} ms") for m in pair],
+            ),
+            (
+                "Peak Python memory",
+                [
+                    Bar(m.variant, m.variant, m.peak_memory_bytes, f"{m.peak_memory_bytes:,} bytes")
+                    for m in pair
+                ],
             ),
             (
                 "Column data in the rows",

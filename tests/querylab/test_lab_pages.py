@@ -76,6 +76,7 @@ def test_lab_page_runs_both_variants(client, seeded, case) -> None:
     assert naive.queries == naive.expected_queries
     assert optimized.queries == optimized.expected_queries
     assert naive.database_ms > 0
+    assert naive.peak_memory_bytes > 0
     html = response.content.decode()
     assert "<svg" in html
     assert f"def {case.selectors['naive'].__name__}" in html
@@ -121,3 +122,12 @@ def test_home_links_to_the_lab(client, db) -> None:
 
     assert reverse("querylab:index") in html
     assert reverse("blog:post-feed-naive") in html
+
+
+def test_values_rows_hold_less_than_instances(client, seeded) -> None:
+    response = client.get(reverse("querylab:case", kwargs={"slug": "post-values"}), {"n": 20})
+
+    naive, optimized = response.context["measurements"]
+    assert naive.rows == optimized.rows == 20
+    assert optimized.row_bytes * 10 < naive.row_bytes
+    assert optimized.peak_memory_bytes < naive.peak_memory_bytes
