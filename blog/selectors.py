@@ -18,6 +18,7 @@ from django.shortcuts import get_object_or_404
 
 from .choices import PostStatus
 from .models import Category, Comment, Post, Tag
+from .querysets import PostQuerySet
 
 FEED_COMMENTS = 3
 CATEGORY_LATEST_POSTS = 5
@@ -61,12 +62,9 @@ def post_feed_naive(*, limit: int) -> list[Post]:
     return posts
 
 
-def post_feed_optimized(*, limit: int) -> QuerySet[Post]:
-    """Join the to-one chain, prefetch tags and a slice of comments, count in SQL.
-
-    Queries: 3 (posts joined to author, profile and category, with a comment-count subquery;
-    tags; the newest comments of every post at once, with their authors).
-    """
+def feed_queryset() -> PostQuerySet:
+    """Published posts ready for feed cards: join the to-one chain, prefetch tags and a slice of
+    comments, count comments in SQL. Unordered and unsliced, so callers can filter it."""
     recent = Comment.objects.select_related("author").newest_first()[:FEED_COMMENTS]
     return (
         Post.objects.published()
@@ -74,8 +72,16 @@ def post_feed_optimized(*, limit: int) -> QuerySet[Post]:
         .defer("body")  # the card never shows it
         .prefetch_related("tags", Prefetch("comments", queryset=recent, to_attr="recent_comments"))
         .with_comment_count()
-        .newest_first()[:limit]
     )
+
+
+def post_feed_optimized(*, limit: int) -> QuerySet[Post]:
+    """The newest page of `feed_queryset()`.
+
+    Queries: 3 (posts joined to author, profile and category, with a comment-count subquery;
+    tags; the newest comments of every post at once, with their authors).
+    """
+    return feed_queryset().newest_first()[:limit]
 
 
 # post-detail: one post and its comments; N is the number of comments.
@@ -295,4 +301,71 @@ def post_page_optimized(*, request: PageRequest) -> PostPage:
     return PostPage(
         rows=rows,
         next_query={"after": str(PostCursor.after(rows[-1]))} if has_next else None,
+    )
+
+
+# The public feed of the API: the optimized feed, filtered, paged by a keyset in both directions.
+
+
+@dataclass(frozen=True)
+class FeedFilters:
+    tag: str | None = None  # a tag slug
+    author: str | None = None  # a username
+    category: str | None = None  # a category slug
+
+
+@dataclass(frozen=True)
+class FeedPosition:
+    """Where a page starts: after a cursor (older rows), before one (newer rows), or the top."""
+
+    cursor: PostCursor | None = None
+    backwards: bool = False
+
+
+@dataclass(frozen=True)
+class FeedPage:
+    rows: list[Post]
+    next: PostCursor | None  # continue after this row for older posts
+    previous: PostCursor | None  # continue before this row for newer posts
+
+
+def post_feed_page(*, limit: int, filters: FeedFilters, position: FeedPosition) -> FeedPage:
+    """A page of the published feed, newest first, filtered, for keyset navigation both ways.
+
+    Queries: 3 (the optimized feed's). Rows inserted while a client pages through never shift
+    the pages it has not seen: each page starts from a row, not from a count of rows.
+    """
+    feed = feed_queryset()
+    if filters.tag:
+        feed = feed.filter(tags__slug=filters.tag)
+    if filters.author:
+        feed = feed.filter(author__username=filters.author)
+    if filters.category:
+        feed = feed.filter(category__slug=filters.category)
+
+    cursor = position.cursor
+    if cursor is not None and position.backwards:
+        newer = Q(published_at__gt=cursor.published_at) | Q(
+            published_at=cursor.published_at, id__gt=cursor.id
+        )
+        rows = list(feed.filter(newer).order_by("published_at", "id")[: limit + 1])
+        has_more = len(rows) > limit
+        rows = rows[:limit][::-1]
+        return FeedPage(
+            rows=rows,
+            next=PostCursor.after(rows[-1]) if rows else cursor,
+            previous=PostCursor.after(rows[0]) if has_more and rows else None,
+        )
+    if cursor is not None:
+        older = Q(published_at__lt=cursor.published_at) | Q(
+            published_at=cursor.published_at, id__lt=cursor.id
+        )
+        feed = feed.filter(older)
+    rows = list(feed.newest_first()[: limit + 1])
+    has_more = len(rows) > limit
+    rows = rows[:limit]
+    return FeedPage(
+        rows=rows,
+        next=PostCursor.after(rows[-1]) if has_more else None,
+        previous=PostCursor.after(rows[0]) if cursor is not None and rows else None,
     )

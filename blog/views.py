@@ -5,14 +5,13 @@ The case views are mounted twice in urls.py, once per variant, with the selector
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from core.case_views import CasePageView, InvalidParameterError, int_parameter, parse_limit
+from core.case_views import CasePageView
 
 from . import selectors
+from .case_params import CommentedFlagsParams, PostDetailParams, PostPageParams
 
 HOME_POST_COUNT = 20
 
@@ -35,13 +34,8 @@ class PostFeedView(CasePageView):
     template_name = "blog/cases/post_feed.html"
 
 
-class PostDetailView(CasePageView):
-    """N is the number of comments shown: `?limit=` caps them, like rows elsewhere."""
-
+class PostDetailView(PostDetailParams, CasePageView):
     template_name = "blog/cases/post_detail.html"
-
-    def rows(self, result: Any) -> Any:
-        return result.comment_list
 
 
 class TagCloudView(CasePageView):
@@ -52,20 +46,8 @@ class CategoryLatestView(CasePageView):
     template_name = "blog/cases/category_latest.html"
 
 
-class PostCommentedFlagsView(CasePageView):
-    """Flags for `?viewer=<user id>`, or for the logged-in user when that is absent."""
-
+class PostCommentedFlagsView(CommentedFlagsParams, CasePageView):
     template_name = "blog/cases/post_commented_flags.html"
-
-    def selector_kwargs(self, request: HttpRequest, **url_kwargs: Any) -> dict[str, Any]:
-        if "viewer" in request.GET or not request.user.is_authenticated:
-            maximum = 2**63 - 1  # the largest BigAutoField
-            viewer_id = int_parameter(request.GET, "viewer", default=0, minimum=1, maximum=maximum)
-            if not viewer_id:
-                raise InvalidParameterError("viewer is required: pass ?viewer=<user id> or log in")
-        else:
-            viewer_id = request.user.pk
-        return {"limit": parse_limit(request.GET), "viewer_id": viewer_id}
 
 
 class PostTitlesView(CasePageView):
@@ -78,22 +60,5 @@ class PostRowsView(CasePageView):
     template_name = "blog/cases/post_rows.html"
 
 
-class PostPageView(CasePageView):
-    """`?page=N` positions the OFFSET variant, `?after=<cursor>` the keyset one."""
-
+class PostPageView(PostPageParams, CasePageView):
     template_name = "blog/cases/post_page.html"
-
-    def selector_kwargs(self, request: HttpRequest, **url_kwargs: Any) -> dict[str, Any]:
-        after = request.GET.get("after")
-        try:
-            cursor = selectors.PostCursor.parse(after) if after else None
-        except ValueError:
-            raise InvalidParameterError(
-                "after must be a cursor from a next link: <ISO timestamp with zone>,<id>"
-            ) from None
-        page = int_parameter(request.GET, "page", default=1, minimum=1, maximum=1_000_000)
-        limit = parse_limit(request.GET)
-        return {"request": selectors.PageRequest(limit=limit, page=page, after=cursor)}
-
-    def rows(self, result: Any) -> Any:
-        return result.rows

@@ -44,12 +44,26 @@ def parse_limit(query: QueryDict) -> int:
     return int_parameter(query, "limit", default=DEFAULT_LIMIT, minimum=1, maximum=MAX_LIMIT)
 
 
-class CasePageView(View):
+class CaseParams:
+    """How a case reads its request and finds its rows; shared by its page and its API view.
+
+    The default is `?limit=` plus the URL's own arguments; a case whose selector needs more (a
+    viewer, a cursor) overrides `selector_kwargs`, and one whose rows are not the selector's
+    result itself (a post's comments, a page's rows) overrides `rows`.
+    """
+
+    def selector_kwargs(self, request: HttpRequest, **url_kwargs: Any) -> dict[str, Any]:
+        return {"limit": parse_limit(request.GET), **url_kwargs}
+
+    def rows(self, result: Any) -> Any:
+        return result
+
+
+class CasePageView(CaseParams, View):
     """Render one variant of a read case: parse the request, call the selector, render.
 
-    Subclasses set `template_name` and, where the selector needs more than `limit`, override
-    `selector_kwargs` and `rows`. The context always has `rows`: the list the page shows, which
-    the lab measures and the tests compare across variants.
+    Subclasses set `template_name`. The context always has `rows`: the list the page shows,
+    which the lab measures and the tests compare across variants.
     """
 
     selector: Callable[..., Any] | None = None
@@ -65,12 +79,6 @@ class CasePageView(View):
         result = self.selector(**selector_kwargs)
         context = {"rows": self.rows(result), "result": result, **self.case_context(request)}
         return TemplateResponse(request, self.template_name, context)
-
-    def selector_kwargs(self, request: HttpRequest, **url_kwargs: Any) -> dict[str, Any]:
-        return {"limit": parse_limit(request.GET), **url_kwargs}
-
-    def rows(self, result: Any) -> Any:
-        return result
 
     def case_context(self, request: HttpRequest) -> dict[str, Any]:
         """Which case and variant this is, and the URLs of the other variant and the lab."""

@@ -53,8 +53,11 @@ def _section(case: Case) -> str:
     prose = (cases_dir() / f"{case.slug}.md").read_text().strip()
     lab = reverse("querylab:case", kwargs={"slug": case.slug})
     code = "\n\n".join(
-        f"**{variant.capitalize()}** (`{_qualified_name(case, variant)}`):\n\n"
-        f"```python\n{textwrap.dedent(inspect.getsource(case.selectors[variant])).rstrip()}\n```"
+        f"**{variant.capitalize()}** (`{_qualified_name(case, variant)}`):\n\n```python\n"
+        + "\n\n\n".join(
+            textwrap.dedent(inspect.getsource(part)).rstrip() for part in case.code_for(variant)
+        )
+        + "\n```"
         for variant in VARIANTS
     )
     return (

@@ -74,6 +74,11 @@ class Case:
     target: Callable[[int], PageTarget | None] = no_target
     # Pages only staff may open (the admin); the lab runs them as the requesting staff user.
     staff_only: bool = False
+    # The code the lab and docs show per variant, when more than the selector itself.
+    code: Mapping[Variant, tuple[Any, ...]] = field(default_factory=dict)
+
+    def code_for(self, variant: Variant) -> tuple[Any, ...]:
+        return self.code.get(variant) or (self.selectors[variant],)
 
     def formula(self, variant: Variant) -> Formula:
         return self.naive_queries if variant == "naive" else self.optimized_queries
@@ -181,6 +186,9 @@ CASES: tuple[Case, ...] = (
         "its comments, then loads each comment's author: nine queries per post.",
         docs_url=_docs("ref/models/querysets/#prefetch-objects"),
         selectors=_pair(blog_selectors, "post_feed"),
+        code={
+            "optimized": (blog_selectors.feed_queryset, blog_selectors.post_feed_optimized),
+        },
         page_names=_pages("blog", "post-feed"),
     ),
     Case(

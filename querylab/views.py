@@ -94,7 +94,10 @@ def case_lab(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _sources(case: Case) -> list[tuple[str, str]]:
-    return [(variant, inspect.getsource(case.selectors[variant])) for variant in VARIANTS]
+    return [
+        (variant, "\n\n".join(inspect.getsource(code) for code in case.code_for(variant)))
+        for variant in VARIANTS
+    ]
 
 
 def _ratio(naive: float, optimized: float) -> str:

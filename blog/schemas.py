@@ -1,0 +1,239 @@
+"""Pydantic v2 schemas at the API's edge: `XIn` validates a request body, `XOut` shapes a
+response from model instances (`from_attributes`) or `values()` rows alike.
+
+An `XOut` reads exactly the attributes the matching HTML template reads, so a case's naive and
+optimized API endpoints cost the same queries as its pages. Adapters are built once, at import.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any, Literal
+
+from django.db.models import Manager
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    TypeAdapter,
+    field_validator,
+)
+
+MAX_TITLE = 200
+MAX_BODY = 100_000
+MAX_COMMENT = 10_000
+MAX_TAGS = 10
+
+
+def _no_nul(value: str) -> str:
+    # PostgreSQL text cannot hold NUL; refusing it here keeps it a 422 instead of a 500.
+    if "\x00" in value:
+        raise ValueError("must not contain NUL characters")
+    return value
+
+
+Text = Annotated[str, AfterValidator(_no_nul)]
+Title = Annotated[
+    Text, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_TITLE)
+]
+Body = Annotated[Text, StringConstraints(min_length=1, max_length=MAX_BODY)]
+CommentBody = Annotated[
+    Text, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_COMMENT)
+]
+TagName = Annotated[Text, StringConstraints(strip_whitespace=True, min_length=1, max_length=50)]
+Slug = Annotated[str, StringConstraints(pattern=r"^[-a-zA-Z0-9_]+$", max_length=100)]
+
+
+def _unique_tags(tags: list[str]) -> list[str]:
+    return list(dict.fromkeys(tags))
+
+
+Tags = Annotated[list[TagName], Field(max_length=MAX_TAGS), AfterValidator(_unique_tags)]
+
+
+class Out(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+
+def _as_list(value: Any) -> Any:
+    """A related manager is not a list to Pydantic: read it (prefetched or not) as one."""
+    return list(value.all()) if isinstance(value, Manager) else value
+
+
+class TagOut(Out):
+    name: str
+    slug: str
+
+
+class CategoryOut(Out):
+    name: str
+    slug: str
+
+
+class AuthorOut(Out):
+    username: str
+
+
+class ProfileOut(Out):
+    location: str
+
+
+class AuthorWithProfileOut(Out):
+    username: str
+    profile: ProfileOut
+
+
+class CommentOut(Out):
+    id: int
+    body: str
+    created_at: datetime
+    author: AuthorOut
+
+
+class CommentWithProfileOut(Out):
+    id: int
+    body: str
+    created_at: datetime
+    author: AuthorWithProfileOut
+
+
+class PostListItemOut(Out):
+    """post-list and drf-nested-serializer."""
+
+    id: int
+    title: str
+    slug: str
+    published_at: datetime | None
+    author: AuthorOut
+    category: CategoryOut
+
+
+class PostFeedOut(Out):
+    """post-feed and `GET /api/v1/posts/`."""
+
+    id: int
+    title: str
+    slug: str
+    published_at: datetime | None
+    author: AuthorWithProfileOut
+    category: CategoryOut
+    tags: list[TagOut]
+    comment_count: int
+    recent_comments: list[CommentOut]
+
+    @field_validator("tags", mode="before")
+    @classmethod
+    def _tags(cls, value: Any) -> Any:
+        return sorted(_as_list(value), key=lambda tag: tag.name)
+
+
+class PostDetailOut(Out):
+    """post-detail, and the body of a created or updated post."""
+
+    id: int
+    title: str
+    slug: str
+    body: str
+    status: str
+    published_at: datetime | None
+    author: AuthorOut
+    category: CategoryOut
+    tags: list[TagOut]
+    comments: list[CommentWithProfileOut] = Field(validation_alias="comment_list")
+
+    @field_validator("tags", mode="before")
+    @classmethod
+    def _tags(cls, value: Any) -> Any:
+        return sorted(_as_list(value), key=lambda tag: tag.name)
+
+
+class PostTitleOut(Out):
+    """post-titles, deferred-trap, deep-pagination and category-latest's posts."""
+
+    title: str
+    slug: str
+    published_at: datetime | None
+
+
+class PostRowOut(Out):
+    """post-values: validated from instances and `values()` dicts alike."""
+
+    id: int
+    title: str
+    slug: str
+    published_at: datetime | None
+    author_name: str
+
+
+class PostFlagOut(Out):
+    title: str
+    slug: str
+    viewer_commented: bool
+
+
+class TagCountOut(Out):
+    name: str
+    slug: str
+    post_count: int
+
+
+class CategoryLatestOut(Out):
+    name: str
+    slug: str
+    latest_posts: list[PostTitleOut]
+
+
+class PostPageOut(Out):
+    """deep-pagination: a page and the query string of the next one."""
+
+    rows: list[PostTitleOut] = Field(serialization_alias="results")
+    next_query: dict[str, str] | None = Field(serialization_alias="next")
+
+
+class FeedPageOut(BaseModel):
+    """`GET /api/v1/posts/`: keyset pages, with links to the neighbours."""
+
+    results: list[PostFeedOut]
+    next: str | None
+    previous: str | None
+
+
+class PostIn(BaseModel):
+    """`POST /api/v1/posts/`. The author is the requesting user, never a field."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    title: Title
+    body: Body
+    tags: Tags = []
+    category: Slug
+    status: Literal["draft", "published"] = "draft"
+
+
+class PostPatchIn(BaseModel):
+    """`PATCH /api/v1/posts/{slug}/`: any subset of PostIn's fields."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    title: Title | None = None
+    body: Body | None = None
+    tags: Tags | None = None
+    category: Slug | None = None
+    status: Literal["draft", "published"] | None = None
+
+
+class CommentIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    body: CommentBody
+
+
+class CommentListOut(BaseModel):
+    results: list[CommentOut]
+
+
+POST_DETAIL = TypeAdapter(PostDetailOut)
+COMMENT = TypeAdapter(CommentOut)
+FEED_PAGE = TypeAdapter(FeedPageOut)

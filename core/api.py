@@ -1,0 +1,132 @@
+"""The API's edge: Pydantic in, Pydantic out, and one error shape (RFC 9457 problem details).
+
+DRF routes, authenticates, throttles and negotiates; it never (de)serializes these bodies. A view
+reads its body with `parse_body(request, SomeIn)` and answers with `json_response(ADAPTER, obj)`.
+Every error, DRF's own included, leaves as `application/problem+json` through
+`problem_exception_handler`, and no error body repeats what the client sent.
+"""
+
+from __future__ import annotations
+
+from http import HTTPStatus
+from typing import Any, TypeVar
+
+from django.core.exceptions import RequestDataTooBig
+from django.http import HttpResponse
+from pydantic import BaseModel, TypeAdapter, ValidationError
+from rest_framework import exceptions
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.throttling import UserRateThrottle
+from rest_framework.views import exception_handler as drf_exception_handler
+
+PROBLEM_CONTENT_TYPE = "application/problem+json"
+InT = TypeVar("InT", bound=BaseModel)
+
+
+class ProblemError(exceptions.APIException):
+    """An error with its own problem type, raised from views and services."""
+
+    def __init__(self, status: int, detail: str, *, errors: list[dict[str, Any]] | None = None):
+        super().__init__(detail=detail)
+        self.status_code = status
+        self.errors = errors
+
+
+class UnprocessableError(ProblemError):
+    """422: the body parsed, but a value breaks a rule (unknown category, duplicate, ...)."""
+
+    def __init__(self, detail: str, *, loc: tuple[str | int, ...], error_type: str) -> None:
+        super().__init__(
+            HTTPStatus.UNPROCESSABLE_ENTITY,
+            detail,
+            errors=[{"loc": list(loc), "msg": detail, "type": error_type}],
+        )
+
+
+def problem(status: int, detail: str, *, errors: list[dict[str, Any]] | None = None) -> Response:
+    body: dict[str, Any] = {
+        "type": "about:blank",
+        "title": HTTPStatus(status).phrase,
+        "status": status,
+        "detail": detail,
+    }
+    if errors is not None:
+        body["errors"] = errors
+    return Response(body, status=status, content_type=PROBLEM_CONTENT_TYPE)
+
+
+def validation_errors(error: ValidationError) -> list[dict[str, Any]]:
+    """Pydantic's errors without `input` or `ctx`: an error body never echoes a value."""
+    return [
+        {"loc": list(detail["loc"]), "msg": detail["msg"], "type": detail["type"]}
+        for detail in error.errors(include_input=False, include_url=False, include_context=False)
+    ]
+
+
+def problem_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    """DRF's EXCEPTION_HANDLER: every error the API raises becomes a problem document."""
+    if isinstance(exc, ValidationError):
+        return problem(
+            HTTPStatus.UNPROCESSABLE_ENTITY,
+            "The request body is not valid.",
+            errors=validation_errors(exc),
+        )
+    if isinstance(exc, ProblemError):
+        return problem(exc.status_code, str(exc.detail), errors=exc.errors)
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None  # not an API error: let Django report the bug
+    detail = response.data.get("detail") if isinstance(response.data, dict) else None
+    status = response.status_code
+    result = problem(status, str(detail or HTTPStatus(status).description))
+    for header in ("WWW-Authenticate", "Retry-After", "Allow"):
+        if header in response:
+            result[header] = response[header]
+    return result
+
+
+def parse_body(request: Request, model: type[InT]) -> InT:
+    """Validate the raw JSON body against `model`: 415 for another content type, 400 for
+    malformed JSON, 413 past DATA_UPLOAD_MAX_MEMORY_SIZE, 422 for invalid values."""
+    if request.content_type.split(";")[0].strip() != "application/json":
+        raise exceptions.UnsupportedMediaType(request.content_type or "(none)")
+    try:
+        raw = request.body
+    except RequestDataTooBig:
+        raise ProblemError(
+            HTTPStatus.REQUEST_ENTITY_TOO_LARGE, "The request body is too large."
+        ) from None
+    try:
+        return model.model_validate_json(raw)
+    except ValidationError as error:
+        if any(detail["type"] == "json_invalid" for detail in error.errors()):
+            raise ProblemError(
+                HTTPStatus.BAD_REQUEST, "The request body is not valid JSON."
+            ) from None
+        raise
+
+
+def json_response(adapter: TypeAdapter[Any], value: Any, *, status: int = 200) -> HttpResponse:
+    """Validate `value` (model instances, rows or dicts) into the schema, then serialize it with
+    the adapter's compiled serializer: no dicts built by hand. Reading the attributes is what
+    triggers lazy loads, so a naive queryset's N+1 happens here, as in a template."""
+    validated = adapter.validate_python(value, from_attributes=True)
+    return HttpResponse(
+        adapter.dump_json(validated, by_alias=True), status=status, content_type="application/json"
+    )
+
+
+class WriteRateThrottle(UserRateThrottle):
+    """Throttle unsafe methods only, per user (or address), with the `writes` rate.
+
+    Reads stay unthrottled here; the counters live in the default cache, so they are shared by
+    every worker when that cache is Redis.
+    """
+
+    scope = "writes"
+
+    def allow_request(self, request: Request, view: Any) -> bool:
+        if request.method in ("GET", "HEAD", "OPTIONS"):
+            return True
+        return super().allow_request(request, view)
