@@ -52,6 +52,8 @@ lint: $(STAMP)
 	env -u DATABASE_URL -u REDIS_URL DJANGO_SETTINGS_MODULE=config.settings.test \
 		$(BIN)/python manage.py makemigrations --check --dry-run
 	env -u DATABASE_URL -u REDIS_URL $(BIN)/python manage.py patterns_doc --check
+	env -u DATABASE_URL -u REDIS_URL DJANGO_SETTINGS_MODULE=config.settings.test \
+		$(BIN)/python manage.py spectacular --validate --fail-on-warn --file /dev/null
 
 docs: $(STAMP)
 	env -u DATABASE_URL -u REDIS_URL $(BIN)/python manage.py patterns_doc

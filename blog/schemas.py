@@ -223,6 +223,14 @@ class PostPatchIn(BaseModel):
     category: Slug | None = None
     status: Literal["draft", "published"] | None = None
 
+    @field_validator("*", mode="before")
+    @classmethod
+    def _not_null(cls, value: Any) -> Any:
+        # None is the "not sent" default; a client sending null means nothing sensible.
+        if value is None:
+            raise ValueError("must not be null; leave the field out to keep its value")
+        return value
+
 
 class CommentIn(BaseModel):
     model_config = ConfigDict(extra="forbid")

@@ -98,19 +98,40 @@ def post_detail_naive(*, slug: str, limit: int | None) -> Post:
     return post
 
 
+def detail_queryset(posts: PostQuerySet, *, comments: int | None) -> PostQuerySet:
+    """`posts` ready for a detail page: author and category joined, tags and the first
+    `comments` comments (all when None) prefetched with each commenter and profile."""
+    comment_rows = Comment.objects.select_related("author__profile").oldest_first()[:comments]
+    return posts.select_related("author", "category").prefetch_related(
+        "tags", Prefetch("comments", queryset=comment_rows, to_attr="comment_list")
+    )
+
+
 def post_detail_optimized(*, slug: str, limit: int | None) -> Post:
-    """Join the post's author and category, prefetch tags and comments with their commenters.
+    """One published post through `detail_queryset()`.
 
     Queries: 3 (the post; its tags; its comments joined to author and profile).
     Raises Http404 for an unknown or unpublished slug.
     """
-    comments = Comment.objects.select_related("author__profile").oldest_first()[:limit]
-    queryset = (
-        Post.objects.published()
-        .select_related("author", "category")
-        .prefetch_related("tags", Prefetch("comments", queryset=comments, to_attr="comment_list"))
+    return get_object_or_404(detail_queryset(Post.objects.published(), comments=limit), slug=slug)
+
+
+def post_get(*, slug: str, viewer_id: int | None) -> Post:
+    """A post for the API: published, or a draft of the viewer's own. Queries: 3.
+
+    Raises Http404 otherwise, so a draft's existence is not revealed to others.
+    """
+    visible = Q(status=PostStatus.PUBLISHED)
+    if viewer_id is not None:
+        visible |= Q(author_id=viewer_id)
+    return get_object_or_404(
+        detail_queryset(Post.objects.filter(visible), comments=None), slug=slug
     )
-    return get_object_or_404(queryset, slug=slug)
+
+
+def post_published_or_404(*, slug: str) -> Post:
+    """Just the post's id, to attach something to it. Queries: 1."""
+    return get_object_or_404(Post.objects.published().only("id"), slug=slug)
 
 
 # tag-cloud: a count per row.

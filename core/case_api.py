@@ -13,12 +13,14 @@ from typing import Any, ClassVar
 
 from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpResponse
+from drf_spectacular.utils import OpenApiParameter
 from pydantic import BaseModel, TypeAdapter, create_model
 from rest_framework.request import Request
 from rest_framework.views import APIView
 
 from .api import ProblemError, json_response
 from .case_views import CaseParams, InvalidParameterError
+from .openapi import LIMIT
 
 
 @cache
@@ -42,6 +44,7 @@ class CaseAPIView(CaseParams, APIView):
     selector: Callable[..., Any] | None = None
     item_model: ClassVar[type[BaseModel]]
     many: ClassVar[bool] = True
+    query_parameters: ClassVar[dict[str, list[OpenApiParameter]]] = {"GET": [LIMIT]}
 
     @classmethod
     def response_model(cls) -> type[BaseModel]:

@@ -33,9 +33,10 @@ def int_parameter(query: QueryDict, name: str, *, default: int, minimum: int, ma
     try:
         value = int(raw)
     except ValueError:
-        raise InvalidParameterError(f"{name} must be a whole number, got {raw[:20]!r}") from None
+        raise InvalidParameterError(f"{name} must be a whole number") from None
     if not minimum <= value <= maximum:
-        raise InvalidParameterError(f"{name} must be between {minimum} and {maximum}, got {value}")
+        # The message names the rule, never the value: error bodies do not echo input.
+        raise InvalidParameterError(f"{name} must be between {minimum} and {maximum}")
     return value
 
 

@@ -219,6 +219,9 @@ CASES: tuple[Case, ...] = (
         "comment on top of the post's own lazy relations.",
         docs_url=_docs("ref/models/querysets/#prefetch-related"),
         selectors=_pair(blog_selectors, "post_detail"),
+        code={
+            "optimized": (blog_selectors.detail_queryset, blog_selectors.post_detail_optimized),
+        },
         page_names=_pages("blog", "post-detail"),
         target=busiest_post,
     ),

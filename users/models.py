@@ -14,6 +14,7 @@ class User(AbstractUser):
     # Not columns: set by the user-directory selectors, by annotation or by a loop.
     published_post_count: int
     latest_post_title: str | None
+    comment_count: int
 
     def __str__(self) -> str:
         return self.username

@@ -1,0 +1,226 @@
+"""The blog's JSON API: thin DRF views that validate with Pydantic, call one selector or service,
+and answer with Pydantic. Errors leave as problem documents (core.api)."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import urlencode
+
+from django.http import HttpResponse
+from pydantic import TypeAdapter
+from rest_framework.permissions import SAFE_METHODS, BasePermission, IsAuthenticatedOrReadOnly
+from rest_framework.request import Request
+from rest_framework.views import APIView
+
+from core.api import ProblemError, WriteRateThrottle, json_response, parse_body
+from core.case_api import CaseAPIView
+from core.case_views import InvalidParameterError, parse_limit
+from core.openapi import LIMIT, query
+
+from . import schemas, selectors, services
+from .case_params import CommentedFlagsParams, PostDetailParams, PostPageParams
+from .models import Post
+
+COMMENTS_PAGE = TypeAdapter(schemas.CommentListOut)
+
+
+# Public endpoints.
+
+
+def encode_cursor(cursor: selectors.PostCursor, *, backwards: bool) -> str:
+    raw = f"{'b' if backwards else 'a'}|{cursor}"
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def decode_cursor(value: str) -> selectors.FeedPosition:
+    """Read an opaque `?cursor=` from a next or previous link; raise InvalidParameterError."""
+    try:
+        raw = base64.urlsafe_b64decode(value + "=" * (-len(value) % 4)).decode()
+        direction, _, position = raw.partition("|")
+        if direction not in ("a", "b"):
+            raise ValueError(direction)
+        return selectors.FeedPosition(
+            cursor=selectors.PostCursor.parse(position), backwards=direction == "b"
+        )
+    except (ValueError, binascii.Error, UnicodeDecodeError):
+        raise InvalidParameterError("cursor is not one this API issued") from None
+
+
+class IsAuthorOrReadOnly(BasePermission):
+    message = "Only the author may change or delete this post."
+
+    def has_object_permission(self, request: Request, view: Any, obj: Any) -> bool:
+        return request.method in SAFE_METHODS or obj.author_id == request.user.pk
+
+
+class PostCollectionAPI(APIView):
+    """`GET /api/v1/posts/`: the published feed, filtered, in keyset pages.
+    `POST`: create a post; the author is the requesting user."""
+
+    permission_classes = [IsAuthenticatedOrReadOnly]
+    throttle_classes = [WriteRateThrottle]
+    query_parameters = {
+        "GET": [
+            LIMIT,
+            query("cursor", "From a `next` or `previous` link; absent for the newest page."),
+            query("tag", "Only posts with this tag slug."),
+            query("author", "Only posts by this username."),
+            query("category", "Only posts in this category slug."),
+        ]
+    }
+    request_models = {"POST": schemas.PostIn}
+    response_models = {
+        "GET": {200: schemas.FeedPageOut},
+        "POST": {201: schemas.PostDetailOut},
+    }
+
+    def get(self, request: Request) -> HttpResponse:
+        try:
+            limit = parse_limit(request.query_params)
+            cursor = request.query_params.get("cursor")
+            position = decode_cursor(cursor) if cursor else selectors.FeedPosition()
+        except InvalidParameterError as error:
+            raise ProblemError(HTTPStatus.BAD_REQUEST, str(error)) from None
+        filters = selectors.FeedFilters(
+            tag=request.query_params.get("tag") or None,
+            author=request.query_params.get("author") or None,
+            category=request.query_params.get("category") or None,
+        )
+        page = selectors.post_feed_page(limit=limit, filters=filters, position=position)
+        return json_response(
+            schemas.FEED_PAGE,
+            {
+                "results": page.rows,
+                "next": self._link(request, page.next, backwards=False),
+                "previous": self._link(request, page.previous, backwards=True),
+            },
+        )
+
+    def _link(
+        self, request: Request, cursor: selectors.PostCursor | None, *, backwards: bool
+    ) -> str | None:
+        if cursor is None:
+            return None
+        params = {k: v for k, v in request.query_params.items() if k != "cursor"}
+        params["cursor"] = encode_cursor(cursor, backwards=backwards)
+        return request.build_absolute_uri(f"{request.path}?{urlencode(params)}")
+
+    def post(self, request: Request) -> HttpResponse:
+        data = parse_body(request, schemas.PostIn)
+        post = services.post_create(author=request.user, data=data)  # type: ignore[arg-type]
+        detail = selectors.post_get(slug=post.slug, viewer_id=request.user.pk)
+        return json_response(schemas.POST_DETAIL, detail, status=HTTPStatus.CREATED)
+
+
+class PostItemAPI(APIView):
+    """`GET | PATCH | DELETE /api/v1/posts/{slug}/`: only the author may change or delete."""
+
+    permission_classes = [IsAuthenticatedOrReadOnly, IsAuthorOrReadOnly]
+    throttle_classes = [WriteRateThrottle]
+    request_models = {"PATCH": schemas.PostPatchIn}
+    response_models = {
+        "GET": {200: schemas.PostDetailOut},
+        "PATCH": {200: schemas.PostDetailOut},
+        "DELETE": {204: None},
+    }
+
+    def get_post(self, request: Request, slug: str) -> Post:
+        post = selectors.post_get(slug=slug, viewer_id=request.user.pk)
+        self.check_object_permissions(request, post)
+        return post
+
+    def get(self, request: Request, slug: str) -> HttpResponse:
+        return json_response(schemas.POST_DETAIL, self.get_post(request, slug))
+
+    def patch(self, request: Request, slug: str) -> HttpResponse:
+        post = self.get_post(request, slug)
+        data = parse_body(request, schemas.PostPatchIn)
+        services.post_update(post=post, data=data)
+        return json_response(
+            schemas.POST_DETAIL, selectors.post_get(slug=slug, viewer_id=request.user.pk)
+        )
+
+    def delete(self, request: Request, slug: str) -> HttpResponse:
+        services.post_delete(post=self.get_post(request, slug))
+        return HttpResponse(status=HTTPStatus.NO_CONTENT)
+
+
+class PostCommentsAPI(APIView):
+    """`GET /api/v1/posts/{slug}/comments/` oldest first; `POST` adds one as the requester."""
+
+    permission_classes = [IsAuthenticatedOrReadOnly]
+    throttle_classes = [WriteRateThrottle]
+    query_parameters = {"GET": [LIMIT]}
+    request_models = {"POST": schemas.CommentIn}
+    response_models = {
+        "GET": {200: schemas.CommentListOut},
+        "POST": {201: schemas.CommentOut},
+    }
+
+    def get(self, request: Request, slug: str) -> HttpResponse:
+        try:
+            limit = parse_limit(request.query_params)
+        except InvalidParameterError as error:
+            raise ProblemError(HTTPStatus.BAD_REQUEST, str(error)) from None
+        post = selectors.post_detail_optimized(slug=slug, limit=limit)
+        return json_response(COMMENTS_PAGE, {"results": post.comment_list})
+
+    def post(self, request: Request, slug: str) -> HttpResponse:
+        data = parse_body(request, schemas.CommentIn)
+        post = selectors.post_published_or_404(slug=slug)
+        comment = services.comment_create(post=post, author=request.user, data=data)  # type: ignore[arg-type]
+        return json_response(schemas.COMMENT, comment, status=HTTPStatus.CREATED)
+
+
+# The read cases, one view per case mounted once per variant (see api_urls.py).
+
+
+class PostListCaseAPI(CaseAPIView):
+    item_model = schemas.PostListItemOut
+
+
+class PostFeedCaseAPI(CaseAPIView):
+    item_model = schemas.PostFeedOut
+
+
+class PostDetailCaseAPI(PostDetailParams, CaseAPIView):
+    item_model = schemas.PostDetailOut
+    many = False
+
+
+class TagCloudCaseAPI(CaseAPIView):
+    item_model = schemas.TagCountOut
+
+
+class CategoryLatestCaseAPI(CaseAPIView):
+    item_model = schemas.CategoryLatestOut
+
+
+class PostCommentedFlagsCaseAPI(CommentedFlagsParams, CaseAPIView):
+    item_model = schemas.PostFlagOut
+    query_parameters = {
+        "GET": [LIMIT, query("viewer", "The viewer's user id (default: you).", type_=int)]
+    }
+
+
+class PostTitlesCaseAPI(CaseAPIView):
+    item_model = schemas.PostTitleOut
+
+
+class PostRowsCaseAPI(CaseAPIView):
+    item_model = schemas.PostRowOut
+
+
+class PostPageCaseAPI(PostPageParams, CaseAPIView):
+    item_model = schemas.PostPageOut
+    many = False
+    query_parameters = {
+        "GET": [
+            LIMIT,
+            query("page", "Page number, for the OFFSET variant.", type_=int),
+            query("after", "Cursor from a `next` value, for the keyset variant."),
+        ]
+    }

@@ -1,0 +1,36 @@
+"""The blog's API: public endpoints, then each read case mounted once per variant, like the
+HTML pages in urls.py. Included by config/api_urls.py under /api/v1/."""
+
+from __future__ import annotations
+
+from django.urls import path
+
+from . import api
+from . import selectors as s
+
+urlpatterns = [
+    path("posts/", api.PostCollectionAPI.as_view(), name="posts"),
+    path("posts/<slug:slug>/", api.PostItemAPI.as_view(), name="post"),
+    path("posts/<slug:slug>/comments/", api.PostCommentsAPI.as_view(), name="post-comments"),
+    # case                     naive                                      optimized
+    path("naive/posts/", api.PostListCaseAPI.as_view(selector=s.post_list_naive), name="post-list-naive"),
+    path("optimized/posts/", api.PostListCaseAPI.as_view(selector=s.post_list_optimized), name="post-list-optimized"),
+    path("naive/feed/", api.PostFeedCaseAPI.as_view(selector=s.post_feed_naive), name="post-feed-naive"),
+    path("optimized/feed/", api.PostFeedCaseAPI.as_view(selector=s.post_feed_optimized), name="post-feed-optimized"),
+    path("naive/posts/<slug:slug>/", api.PostDetailCaseAPI.as_view(selector=s.post_detail_naive), name="post-detail-naive"),
+    path("optimized/posts/<slug:slug>/", api.PostDetailCaseAPI.as_view(selector=s.post_detail_optimized), name="post-detail-optimized"),
+    path("naive/tags/", api.TagCloudCaseAPI.as_view(selector=s.tag_cloud_naive), name="tag-cloud-naive"),
+    path("optimized/tags/", api.TagCloudCaseAPI.as_view(selector=s.tag_cloud_optimized), name="tag-cloud-optimized"),
+    path("naive/categories/", api.CategoryLatestCaseAPI.as_view(selector=s.category_latest_naive), name="category-latest-naive"),
+    path("optimized/categories/", api.CategoryLatestCaseAPI.as_view(selector=s.category_latest_optimized), name="category-latest-optimized"),
+    path("naive/commented/", api.PostCommentedFlagsCaseAPI.as_view(selector=s.post_commented_flags_naive), name="posts-i-commented-naive"),
+    path("optimized/commented/", api.PostCommentedFlagsCaseAPI.as_view(selector=s.post_commented_flags_optimized), name="posts-i-commented-optimized"),
+    path("naive/titles/", api.PostTitlesCaseAPI.as_view(selector=s.post_titles_naive), name="post-titles-naive"),
+    path("optimized/titles/", api.PostTitlesCaseAPI.as_view(selector=s.post_titles_optimized), name="post-titles-optimized"),
+    path("naive/dated-titles/", api.PostTitlesCaseAPI.as_view(selector=s.post_dated_titles_naive), name="deferred-trap-naive"),
+    path("optimized/dated-titles/", api.PostTitlesCaseAPI.as_view(selector=s.post_dated_titles_optimized), name="deferred-trap-optimized"),
+    path("naive/rows/", api.PostRowsCaseAPI.as_view(selector=s.post_rows_naive), name="post-values-naive"),
+    path("optimized/rows/", api.PostRowsCaseAPI.as_view(selector=s.post_rows_optimized), name="post-values-optimized"),
+    path("naive/pages/", api.PostPageCaseAPI.as_view(selector=s.post_page_naive), name="deep-pagination-naive"),
+    path("optimized/pages/", api.PostPageCaseAPI.as_view(selector=s.post_page_optimized), name="deep-pagination-optimized"),
+]  # fmt: skip

@@ -1,0 +1,67 @@
+"""OpenAPI for views whose bodies are Pydantic models rather than DRF serializers.
+
+A view declares `request_models = {"POST": PostIn}` and `response_models = {"POST": {201:
+PostDetailOut}}` (or a case view, its `response_model()`); drf-spectacular's Pydantic extension
+turns each model into a component. Every operation also documents the problem document its
+errors come as.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.utils import OpenApiParameter
+from pydantic import BaseModel, ConfigDict
+
+
+class Problem(BaseModel):
+    """RFC 9457 problem details: every error response of the API."""
+
+    model_config = ConfigDict(title="Problem")
+
+    type: str
+    title: str
+    status: int
+    detail: str
+    errors: list[dict[str, Any]] | None = None
+
+
+ERROR_STATUSES = {
+    "GET": (400, 404),
+    "POST": (400, 401, 403, 404, 413, 415, 422, 429),
+    "PATCH": (400, 401, 403, 404, 413, 415, 422, 429),
+    "DELETE": (401, 403, 404, 429),
+}
+
+
+class PydanticAutoSchema(AutoSchema):
+    def get_operation_id(self) -> str:
+        # `posts/` and `posts/{slug}/` would both be "posts_retrieve": keep the parameters.
+        path = re.sub(r"\{(\w+)\}", r"by_\1", self.path)
+        parts = [part.replace("-", "_") for part in path.split("/") if part and part != "api"]
+        return "_".join([*parts, self.method.lower()])
+
+    def get_request_serializer(self) -> Any:
+        return getattr(self.view, "request_models", {}).get(self.method)
+
+    def get_response_serializers(self) -> Any:
+        declared = getattr(self.view, "response_models", None)
+        if declared is None and hasattr(self.view, "response_model"):
+            declared = {"GET": {200: self.view.response_model()}}
+        responses: dict[Any, Any] = dict((declared or {}).get(self.method, {}))
+        for status in ERROR_STATUSES.get(self.method, ()):
+            responses[(status, "application/problem+json")] = Problem
+        return responses
+
+    def get_override_parameters(self) -> list[Any]:
+        declared = getattr(self.view, "query_parameters", {})
+        return [*super().get_override_parameters(), *declared.get(self.method, ())]
+
+
+def query(name: str, description: str, *, type_: type = str) -> OpenApiParameter:
+    return OpenApiParameter(name, type_, OpenApiParameter.QUERY, description=description)
+
+
+LIMIT = query("limit", "Rows to return, 1 to 500 (default 20).", type_=int)

@@ -1,0 +1,14 @@
+from __future__ import annotations
+
+from django.urls import path
+
+from . import api
+from . import selectors as s
+
+urlpatterns = [
+    path("users/", api.UserDirectoryCaseAPI.as_view(selector=s.user_directory_optimized), name="users"),
+    path("users/<str:username>/", api.UserDetailAPI.as_view(), name="user"),
+    # case                     naive                                      optimized
+    path("naive/users/", api.UserDirectoryCaseAPI.as_view(selector=s.user_directory_naive), name="user-directory-naive"),
+    path("optimized/users/", api.UserDirectoryCaseAPI.as_view(selector=s.user_directory_optimized), name="user-directory-optimized"),
+]  # fmt: skip
