@@ -13,15 +13,17 @@ from django.http import HttpResponse
 from pydantic import TypeAdapter
 from rest_framework.permissions import SAFE_METHODS, BasePermission, IsAuthenticatedOrReadOnly
 from rest_framework.request import Request
+from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.api import ProblemError, WriteRateThrottle, json_response, parse_body
-from core.case_api import CaseAPIView
+from core.case_api import CaseAPIView, results_model
 from core.case_views import InvalidParameterError, parse_limit
 from core.openapi import LIMIT, query
 
 from . import schemas, selectors, services
 from .case_params import CommentedFlagsParams, PostDetailParams, PostPageParams
+from .drf_serializers import NestedPostSerializer
 from .models import Post
 
 COMMENTS_PAGE = TypeAdapter(schemas.CommentListOut)
@@ -176,6 +178,24 @@ class PostCommentsAPI(APIView):
 
 
 # The read cases, one view per case mounted once per variant (see api_urls.py).
+
+
+class NestedSerializerPostListAPI(APIView):
+    """drf-nested-serializer, naive: a ModelSerializer with nested serializers over a queryset
+    that joins nothing. The optimized side is PostListCaseAPI on a joined queryset."""
+
+    response_models = {"GET": {200: results_model(schemas.PostListItemOut)}}
+    query_parameters = {"GET": [LIMIT]}
+
+    def get(self, request: Request) -> Response:
+        try:
+            limit = parse_limit(request.query_params)
+        except InvalidParameterError as error:
+            raise ProblemError(HTTPStatus.BAD_REQUEST, str(error)) from None
+        rows = list(selectors.post_list_naive(limit=limit))
+        response = Response({"results": NestedPostSerializer(rows, many=True).data})
+        response.case_rows = rows  # type: ignore[attr-defined]
+        return response
 
 
 class PostListCaseAPI(CaseAPIView):

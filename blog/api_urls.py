@@ -31,6 +31,8 @@ urlpatterns = [
     path("optimized/dated-titles/", api.PostTitlesCaseAPI.as_view(selector=s.post_dated_titles_optimized), name="deferred-trap-optimized"),
     path("naive/rows/", api.PostRowsCaseAPI.as_view(selector=s.post_rows_naive), name="post-values-naive"),
     path("optimized/rows/", api.PostRowsCaseAPI.as_view(selector=s.post_rows_optimized), name="post-values-optimized"),
+    path("naive/drf-posts/", api.NestedSerializerPostListAPI.as_view(), name="drf-nested-serializer-naive"),
+    path("optimized/drf-posts/", api.PostListCaseAPI.as_view(selector=s.post_list_optimized), name="drf-nested-serializer-optimized"),
     path("naive/pages/", api.PostPageCaseAPI.as_view(selector=s.post_page_naive), name="deep-pagination-naive"),
     path("optimized/pages/", api.PostPageCaseAPI.as_view(selector=s.post_page_optimized), name="deep-pagination-optimized"),
 ]  # fmt: skip

@@ -26,7 +26,7 @@ from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import resolve
 
-from .registry import Case, PageTarget, Variant
+from .registry import Case, PageTarget, Surface, Variant
 from .sql import QueryShape, QueryTimer, group_queries
 
 
@@ -50,10 +50,12 @@ def render_page(url: str, *, user: Any = None) -> RenderedPage:
     request.resolver_match = match
     response = match.func(request, *match.args, **match.kwargs)
     rows: list[Any] = []
+    if hasattr(response, "case_rows"):  # a case's API view (a DRF Response is a template one)
+        rows = list(response.case_rows)
     if isinstance(response, SimpleTemplateResponse):
         context = response.context_data or {}
         response.render()
-        rows = _rows_of(context)
+        rows = rows or _rows_of(context)
     return RenderedPage(response=response, rows=rows)
 
 
@@ -89,6 +91,7 @@ def measure(
     target: PageTarget,
     *,
     limit: int,
+    surface: Surface = "page",
     user: Any = None,
     repeat: int = 3,
 ) -> Measurement:
@@ -98,7 +101,7 @@ def measure(
     Capturing and tracing add overhead, so each has its own pass; the median of the timed runs is
     reported.
     """
-    url = case.page_url(variant, target, limit=None if case.staff_only else limit)
+    url = case.url(surface, variant, target, limit=None if case.staff_only else limit)
     timer = QueryTimer()
     with CaptureQueriesContext(connection) as captured, connection.execute_wrapper(timer):
         page = render_page(url, user=user)

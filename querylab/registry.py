@@ -19,12 +19,17 @@ from django.urls import reverse
 
 from blog import selectors as blog_selectors
 from blog.admin import NaiveAdminPostAdmin, PostAdmin
+from blog.api import NestedSerializerPostListAPI
+from blog.drf_serializers import NestedPostSerializer
 from blog.models import Comment, Post
+from blog.schemas import PostListItemOut
 from users import selectors as user_selectors
 
 from .formulas import Formula
 
 Variant = Literal["naive", "optimized"]
+Surface = Literal["page", "api"]
+SURFACES: tuple[Surface, ...] = ("page", "api")
 VARIANTS: tuple[Variant, ...] = ("naive", "optimized")
 Kind = Literal["read", "write"]
 # What N counts in a case's formulas; the tests build data of each scale at several sizes.
@@ -67,8 +72,10 @@ class Case:
     why: str
     docs_url: str
     selectors: Mapping[Variant, Callable[..., Any]]
-    # URL names (namespace:name) of each variant's page; None where a variant has none.
+    # URL names (namespace:name) of each variant's HTML page and JSON endpoint; None (or absent)
+    # where a case has none.
     page_names: Mapping[Variant, str | None]
+    api_names: Mapping[Variant, str | None] = field(default_factory=dict)
     # The representative object a page needs, from the current data, for a page of `limit` rows;
     # None when the data has none.
     target: Callable[[int], PageTarget | None] = no_target
@@ -83,11 +90,22 @@ class Case:
     def formula(self, variant: Variant) -> Formula:
         return self.naive_queries if variant == "naive" else self.optimized_queries
 
+    @property
+    def surfaces(self) -> tuple[Surface, ...]:
+        """Where both variants can be requested: "page", "api", or both."""
+        names = {"page": self.page_names, "api": self.api_names}
+        return tuple(s for s in SURFACES if all(names[s].get(v) for v in VARIANTS))
+
     def page_url(self, variant: Variant, target: PageTarget | None, *, limit: int | None) -> str:
-        """The path of one variant's page for `target`, with `?limit=` when given."""
-        name = self.page_names[variant]
+        return self.url("page", variant, target, limit=limit)
+
+    def url(
+        self, surface: Surface, variant: Variant, target: PageTarget | None, *, limit: int | None
+    ) -> str:
+        """The path of one variant's page or endpoint for `target`, with `?limit=` when given."""
+        name = (self.page_names if surface == "page" else self.api_names).get(variant)
         if name is None or target is None:
-            raise ValueError(f"{self.slug}: the {variant} variant has no page for this data")
+            raise ValueError(f"{self.slug}: the {variant} variant has no {surface} for this data")
         params = dict(target.params.get(variant, {}))
         if limit is not None:
             params["limit"] = str(limit)
@@ -145,6 +163,10 @@ def _pages(namespace: str, slug: str) -> dict[Variant, str | None]:
     return {variant: f"{namespace}:{slug}-{variant}" for variant in VARIANTS}
 
 
+def _apis(slug: str) -> dict[Variant, str | None]:
+    return {variant: f"api:{slug}-{variant}" for variant in VARIANTS}
+
+
 def _docs(path: str) -> str:
     return DJANGO_DOCS + path
 
@@ -164,6 +186,7 @@ CASES: tuple[Case, ...] = (
         docs_url=_docs("ref/models/querysets/#select-related"),
         selectors=_pair(blog_selectors, "post_list"),
         page_names=_pages("blog", "post-list"),
+        api_names=_apis("post-list"),
     ),
     Case(
         slug="post-feed",
@@ -190,6 +213,7 @@ CASES: tuple[Case, ...] = (
             "optimized": (blog_selectors.feed_queryset, blog_selectors.post_feed_optimized),
         },
         page_names=_pages("blog", "post-feed"),
+        api_names=_apis("post-feed"),
     ),
     Case(
         slug="user-directory",
@@ -205,6 +229,7 @@ CASES: tuple[Case, ...] = (
         docs_url=_docs("ref/models/expressions/#subquery-expressions"),
         selectors=_pair(user_selectors, "user_directory"),
         page_names=_pages("users", "user-directory"),
+        api_names=_apis("user-directory"),
     ),
     Case(
         slug="post-detail",
@@ -223,6 +248,7 @@ CASES: tuple[Case, ...] = (
             "optimized": (blog_selectors.detail_queryset, blog_selectors.post_detail_optimized),
         },
         page_names=_pages("blog", "post-detail"),
+        api_names=_apis("post-detail"),
         target=busiest_post,
     ),
     Case(
@@ -239,6 +265,7 @@ CASES: tuple[Case, ...] = (
         docs_url=_docs("topics/db/aggregation/#filtering-on-annotations"),
         selectors=_pair(blog_selectors, "tag_cloud"),
         page_names=_pages("blog", "tag-cloud"),
+        api_names=_apis("tag-cloud"),
     ),
     Case(
         slug="category-latest",
@@ -254,6 +281,7 @@ CASES: tuple[Case, ...] = (
         docs_url=_docs("ref/models/querysets/#prefetch-objects"),
         selectors=_pair(blog_selectors, "category_latest"),
         page_names=_pages("blog", "category-latest"),
+        api_names=_apis("category-latest"),
     ),
     Case(
         slug="posts-i-commented",
@@ -269,6 +297,7 @@ CASES: tuple[Case, ...] = (
         docs_url=_docs("ref/models/expressions/#exists-subqueries"),
         selectors=_pair(blog_selectors, "post_commented_flags"),
         page_names=_pages("blog", "posts-i-commented"),
+        api_names=_apis("posts-i-commented"),
         target=busiest_commenter,
     ),
     Case(
@@ -285,6 +314,7 @@ CASES: tuple[Case, ...] = (
         docs_url=_docs("ref/models/querysets/#only"),
         selectors=_pair(blog_selectors, "post_titles"),
         page_names=_pages("blog", "post-titles"),
+        api_names=_apis("post-titles"),
     ),
     Case(
         slug="deferred-trap",
@@ -300,6 +330,7 @@ CASES: tuple[Case, ...] = (
         docs_url=_docs("ref/models/querysets/#defer"),
         selectors=_pair(blog_selectors, "post_dated_titles"),
         page_names=_pages("blog", "deferred-trap"),
+        api_names=_apis("deferred-trap"),
     ),
     Case(
         slug="post-values",
@@ -315,6 +346,7 @@ CASES: tuple[Case, ...] = (
         docs_url=_docs("ref/models/querysets/#values"),
         selectors=_pair(blog_selectors, "post_rows"),
         page_names=_pages("blog", "post-values"),
+        api_names=_apis("post-values"),
     ),
     Case(
         slug="deep-pagination",
@@ -333,7 +365,28 @@ CASES: tuple[Case, ...] = (
             "optimized": blog_selectors.post_page_optimized,
         },
         page_names=_pages("blog", "deep-pagination"),
+        api_names=_apis("deep-pagination"),
         target=deep_page,
+    ),
+    Case(
+        slug="drf-nested-serializer",
+        title="DRF nested serializers against a Pydantic schema on a joined queryset",
+        app="blog",
+        techniques=("select_related",),
+        naive_queries=Formula.parse("1 + 2N"),
+        optimized_queries=Formula.parse("1"),
+        grows_with_n=True,
+        scale="posts",
+        why="A ModelSerializer with nested serializers reads each row's author and category "
+        "lazily: one query each per row, hidden inside .data.",
+        docs_url=_docs("ref/models/querysets/#select-related"),
+        selectors=_pair(blog_selectors, "post_list"),
+        code={
+            "naive": (NestedPostSerializer, NestedSerializerPostListAPI.get),
+            "optimized": (PostListItemOut, blog_selectors.post_list_optimized),
+        },
+        page_names={},
+        api_names=_apis("drf-nested-serializer"),
     ),
     Case(
         slug="admin-changelist",

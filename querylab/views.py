@@ -13,18 +13,22 @@ from core.case_views import DEFAULT_LIMIT, MAX_LIMIT, InvalidParameterError, int
 
 from .charts import Bar, bar_chart
 from .measure import Measurement, measure
-from .registry import CASES, CASES_BY_SLUG, TECHNIQUES, VARIANTS, Case, PageTarget
+from .registry import CASES, CASES_BY_SLUG, SURFACES, TECHNIQUES, VARIANTS, Case, PageTarget
 
 
 def case_urls(case: Case, target: PageTarget | None) -> dict[str, dict[str, str | None]]:
     """Each variant's page (and, once it exists, API) URL for the current data."""
-    urls: dict[str, dict[str, str | None]] = {}
-    for variant in VARIANTS:
-        page = None
-        if case.page_names[variant] is not None and target is not None:
-            page = case.page_url(variant, target, limit=None)
-        urls[variant] = {"page": page, "api": None}
-    return urls
+    return {
+        variant: {
+            surface: (
+                case.url(surface, variant, target, limit=None)
+                if surface in case.surfaces and target is not None
+                else None
+            )
+            for surface in SURFACES
+        }
+        for variant in VARIANTS
+    }
 
 
 def cases_json(request: HttpRequest) -> JsonResponse:
@@ -76,7 +80,18 @@ def case_lab(request: HttpRequest, slug: str) -> HttpResponse:
     except InvalidParameterError as error:
         return render(request, "bad_request.html", {"message": str(error)}, status=400)
 
-    context: dict[str, Any] = {"case": case, "n": n, "sources": _sources(case)}
+    surfaces = case.surfaces
+    via = request.GET.get("via") or surfaces[0]
+    if via not in surfaces:
+        message = f"via must be one of: {', '.join(surfaces)}"
+        return render(request, "bad_request.html", {"message": message}, status=400)
+    context: dict[str, Any] = {
+        "case": case,
+        "n": n,
+        "via": via,
+        "surfaces": surfaces,
+        "sources": _sources(case),
+    }
     if case.staff_only and not (request.user.is_authenticated and request.user.is_staff):
         return render(request, "querylab/case.html", {**context, "needs_staff": True}, status=403)
     target = case.target(n)
@@ -84,7 +99,9 @@ def case_lab(request: HttpRequest, slug: str) -> HttpResponse:
         return render(request, "querylab/case.html", {**context, "no_data": True})
 
     user = request.user if case.staff_only else None
-    naive, optimized = (measure(case, variant, target, limit=n, user=user) for variant in VARIANTS)
+    naive, optimized = (
+        measure(case, variant, target, limit=n, surface=via, user=user) for variant in VARIANTS
+    )
     context |= {
         "measurements": (naive, optimized),
         "ratios": _ratios(naive, optimized),

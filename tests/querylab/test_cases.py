@@ -1,12 +1,14 @@
 """Every read case in the registry, proved: a new case gets these tests by being registered.
 
-For each case and N in SIZES: the optimized variant costs exactly its formula (flat in N), the
-naive one costs its formula too (growing where the registry says so), and both render the same
-rows. Counts are taken over the real view and template, as the lab measures them.
+For each case, each surface it has (HTML page, JSON API) and N in SIZES: the optimized variant
+costs exactly its formula (flat in N), the naive one costs its formula too (growing where the
+registry says so), and both return the same rows. Counts are taken over the real view and
+template or schema, as the lab measures them.
 """
 
 from __future__ import annotations
 
+import json
 import re
 from http import HTTPStatus
 
@@ -19,6 +21,7 @@ from querylab.registry import CASES, VARIANTS, Case
 
 SIZES = (1, 5, 20)
 READ_CASES = [case for case in CASES if case.kind == "read" and not case.staff_only]
+SURFACE_CASES = [(case, surface) for case in READ_CASES for surface in case.surfaces]
 ROWS_SECTION = re.compile(r'<section class="rows">(.*?)</section>', re.S)
 
 
@@ -26,19 +29,25 @@ def case_id(case: Case) -> str:
     return case.slug
 
 
-def page_url(case: Case, variant: str, n: int) -> str:
+def surface_id(value: object) -> str:
+    return value.slug if isinstance(value, Case) else str(value)
+
+
+def case_url(case: Case, surface: str, variant: str, n: int) -> str:
     target = case.target(n)
     assert target is not None, f"{case.slug}: no representative object in the test data"
-    return case.page_url(variant, target, limit=n)  # type: ignore[arg-type]
+    return case.url(surface, variant, target, limit=n)  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize("n", SIZES)
 @pytest.mark.parametrize("variant", VARIANTS)
-@pytest.mark.parametrize("case", READ_CASES, ids=case_id)
-def test_query_count_is_the_formula(case, variant, n, data_of, django_assert_num_queries):
+@pytest.mark.parametrize(("case", "surface"), SURFACE_CASES, ids=surface_id)
+def test_query_count_is_the_formula(  # noqa: PLR0917 - pytest passes fixtures by position
+    case, surface, variant, n, data_of, django_assert_num_queries
+):
     """The optimized formula is flat in N, so at 1, 5 and 20 this proves it does not grow."""
     data_of(case.scale, n)
-    url = page_url(case, variant, n)
+    url = case_url(case, surface, variant, n)
 
     with django_assert_num_queries(case.formula(variant).at(n)):
         page = render_page(url)
@@ -54,7 +63,7 @@ def test_naive_count_grows_with_n_where_the_registry_says(case, data_of):
         with transaction.atomic():
             data_of(case.scale, n)
             with CaptureQueriesContext(connection) as captured:
-                render_page(page_url(case, "naive", n))
+                render_page(case_url(case, case.surfaces[0], "naive", n))
             counts[n] = len(captured.captured_queries)
             transaction.set_rollback(True)
 
@@ -64,17 +73,22 @@ def test_naive_count_grows_with_n_where_the_registry_says(case, data_of):
         assert counts[SIZES[-1]] == counts[SIZES[0]]
 
 
-@pytest.mark.parametrize("case", READ_CASES, ids=case_id)
-def test_both_variants_render_the_same_rows(case, data_of):
+@pytest.mark.parametrize(("case", "surface"), SURFACE_CASES, ids=surface_id)
+def test_both_variants_return_the_same_rows(case, surface, data_of):
     n = 5
     data_of(case.scale, n)
 
-    rendered = {}
+    bodies = {}
     for variant in VARIANTS:
-        page = render_page(page_url(case, variant, n))
+        page = render_page(case_url(case, surface, variant, n))
+        assert page.response.status_code == HTTPStatus.OK
         assert len(page.rows) == n
-        rendered[variant] = ROWS_SECTION.findall(page.content)
+        if surface == "page":
+            bodies[variant] = ROWS_SECTION.findall(page.content)
+        else:
+            bodies[variant] = json.loads(page.content)
 
-    assert rendered["naive"], "the page has no rows section"
-    assert rendered["naive"][0].strip()
-    assert rendered["naive"] == rendered["optimized"]
+    assert bodies["naive"], "nothing to compare"
+    if surface == "page":
+        assert bodies["naive"][0].strip()
+    assert bodies["naive"] == bodies["optimized"]

@@ -34,19 +34,28 @@ def test_cases_json_lists_every_case_as_documented(client, seeded) -> None:
             assert set(entry["urls"][variant]) == {"page", "api"}
 
 
-def test_every_listed_page_answers_200(client, seeded) -> None:
+def test_every_listed_page_and_endpoint_answers_200(client, seeded) -> None:
     cases = client.get(reverse("querylab:cases-json")).json()["cases"]
-    pages = [
-        entry["urls"][variant]["page"]
+    urls = [
+        entry["urls"][variant][surface]
         for entry in cases
         for variant in VARIANTS
+        for surface in ("page", "api")
         if "admin" not in entry["techniques"]
     ]
 
-    assert len(pages) == 2 * len([c for c in CASES if not c.staff_only])
-    for page in pages:
-        assert page is not None
-        assert client.get(page).status_code == HTTPStatus.OK, page
+    listed = [url for url in urls if url is not None]
+    assert len(listed) == sum(2 * len(c.surfaces) for c in CASES if not c.staff_only)
+    for url in listed:
+        response = client.get(url)
+        assert response.status_code == HTTPStatus.OK, url
+
+
+def test_every_read_case_but_the_admin_has_an_api(client, seeded) -> None:
+    for entry in client.get(reverse("querylab:cases-json")).json()["cases"]:
+        if "admin" not in entry["techniques"]:
+            assert entry["urls"]["naive"]["api"], entry["slug"]
+            assert entry["urls"]["optimized"]["api"], entry["slug"]
 
 
 def test_pages_without_data_are_null_rather_than_broken(client, db) -> None:
@@ -79,7 +88,9 @@ def test_lab_page_runs_both_variants(client, seeded, case) -> None:
     assert naive.peak_memory_bytes > 0
     html = response.content.decode()
     assert "<svg" in html
-    assert f"def {case.selectors['naive'].__name__}" in html
+    for variant in VARIANTS:
+        for code in case.code_for(variant):
+            assert code.__name__ in html
 
 
 def test_lab_page_groups_repeated_queries(client, seeded) -> None:
@@ -131,3 +142,14 @@ def test_values_rows_hold_less_than_instances(client, seeded) -> None:
     assert naive.rows == optimized.rows == 20
     assert optimized.row_bytes * 10 < naive.row_bytes
     assert optimized.peak_memory_bytes < naive.peak_memory_bytes
+
+
+def test_lab_runs_the_api_when_asked(client, seeded) -> None:
+    url = reverse("querylab:case", kwargs={"slug": "post-feed"})
+
+    response = client.get(url, {"n": 3, "via": "api"})
+
+    naive, optimized = response.context["measurements"]
+    assert naive.url.startswith("/api/v1/naive/feed/")
+    assert (naive.queries, optimized.queries) == (1 + 9 * 3, 3)
+    assert client.get(url, {"via": "carrier-pigeon"}).status_code == HTTPStatus.BAD_REQUEST
