@@ -34,15 +34,18 @@ def _no_nul(value: str) -> str:
     return value
 
 
-Text = Annotated[str, AfterValidator(_no_nul)]
+NoNul = AfterValidator(_no_nul)
+# Constraints first, on the plain str, so whitespace is stripped before the length is checked.
 Title = Annotated[
-    Text, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_TITLE)
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_TITLE), NoNul
 ]
-Body = Annotated[Text, StringConstraints(min_length=1, max_length=MAX_BODY)]
+Body = Annotated[str, StringConstraints(min_length=1, max_length=MAX_BODY), NoNul]
 CommentBody = Annotated[
-    Text, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_COMMENT)
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_COMMENT), NoNul
 ]
-TagName = Annotated[Text, StringConstraints(strip_whitespace=True, min_length=1, max_length=50)]
+TagName = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=50), NoNul
+]
 Slug = Annotated[str, StringConstraints(pattern=r"^[-a-zA-Z0-9_]+$", max_length=100)]
 
 
