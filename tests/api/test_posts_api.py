@@ -297,3 +297,15 @@ def test_no_comments_on_drafts_or_from_anonymous(client, author_client) -> None:
     url = reverse("api:post-comments", kwargs={"slug": published.slug})
     assert_problem(send(client, "post", url, {"body": "hi"}), HTTPStatus.UNAUTHORIZED)
     assert published.comments.count() == 0
+
+
+def test_comments_list_costs_three_queries_however_many_comments(client) -> None:
+    def setup(n: int) -> str:
+        build_data("comments", n)
+        post = Post.objects.published().first()
+        assert post is not None
+        return reverse("api:post-comments", kwargs={"slug": post.slug})
+
+    runs = assert_constant_queries([1, 5, 20], setup=setup, run=client.get)
+
+    assert [run.total for run in runs] == [3, 3, 3]
