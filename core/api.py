@@ -97,7 +97,9 @@ def parse_body(request: Request, model: type[InT]) -> InT:
     """Validate the raw JSON body against `model`: 415 for another content type, 400 for
     malformed JSON, 413 past DATA_UPLOAD_MAX_MEMORY_SIZE, 422 for invalid values."""
     if request.content_type.split(";")[0].strip() != "application/json":
-        raise exceptions.UnsupportedMediaType(request.content_type or "(none)")
+        raise ProblemError(
+            HTTPStatus.UNSUPPORTED_MEDIA_TYPE, "The request body must be application/json."
+        )
     try:
         raw = request.body
     except RequestDataTooBig:
