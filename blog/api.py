@@ -5,13 +5,21 @@ from __future__ import annotations
 
 import base64
 import binascii
+from collections.abc import Callable
 from http import HTTPStatus
 from typing import Any
 from urllib.parse import urlencode
 
+from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpResponse
 from pydantic import TypeAdapter
-from rest_framework.permissions import SAFE_METHODS, BasePermission, IsAuthenticatedOrReadOnly
+from rest_framework.permissions import (
+    SAFE_METHODS,
+    AllowAny,
+    BasePermission,
+    IsAuthenticated,
+    IsAuthenticatedOrReadOnly,
+)
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -244,3 +252,70 @@ class PostPageCaseAPI(PostPageParams, CaseAPIView):
             query("after", "Cursor from a `next` value, for the keyset variant."),
         ]
     }
+
+
+# The write cases: each view mounted once per variant with its service (see api_urls.py).
+
+
+class WriteCaseAPIView(APIView):
+    """A write endpoint whose URL injects the service, like the read cases' selectors."""
+
+    throttle_classes = [WriteRateThrottle]
+    service: Callable[..., Any] | None = None
+
+    def run(self, **kwargs: Any) -> Any:
+        if self.service is None:
+            raise ImproperlyConfigured(f"{type(self).__name__}: mount with as_view(service=...)")
+        return self.service(**kwargs)
+
+
+class PostImportAPI(WriteCaseAPIView):
+    """`POST /api/v1/posts/import/`: up to 500 drafts by the requester, all or nothing."""
+
+    permission_classes = [IsAuthenticated]
+    request_models = {"POST": schemas.PostImportIn}
+    response_models = {"POST": {201: schemas.WriteResultOut}}
+
+    def post(self, request: Request) -> HttpResponse:
+        data = parse_body(request, schemas.PostImportIn)
+        posts = self.run(author=request.user, data=data)
+        return _write_result(posts, status=HTTPStatus.CREATED)
+
+
+class PublishDraftsAPI(WriteCaseAPIView):
+    """`POST /api/v1/posts/publish-drafts/`: publish every draft of the requester."""
+
+    permission_classes = [IsAuthenticated]
+    response_models = {"POST": {200: schemas.WriteResultOut}}
+
+    def post(self, request: Request) -> HttpResponse:
+        return _write_result(self.run(author=request.user))
+
+
+class RetitleAPI(WriteCaseAPIView):
+    """`POST /api/v1/posts/retitle/`: new titles for many of the requester's posts."""
+
+    permission_classes = [IsAuthenticated]
+    request_models = {"POST": schemas.PostRetitleIn}
+    response_models = {"POST": {200: schemas.WriteResultOut}}
+
+    def post(self, request: Request) -> HttpResponse:
+        data = parse_body(request, schemas.PostRetitleIn)
+        return _write_result(self.run(author=request.user, data=data))
+
+
+class ViewCountAPI(WriteCaseAPIView):
+    """`POST /api/v1/posts/{slug}/view/`: count one view of a published post."""
+
+    permission_classes = [AllowAny]
+    response_models = {"POST": {200: schemas.ViewCountOut}}
+
+    def post(self, request: Request, slug: str) -> HttpResponse:
+        return json_response(schemas.VIEW_COUNT, {"view_count": self.run(slug=slug)})
+
+
+def _write_result(posts: list[Post], *, status: int = HTTPStatus.OK) -> HttpResponse:
+    result = {"count": len(posts), "slugs": [post.slug for post in posts]}
+    response = json_response(schemas.WRITE_RESULT, result, status=status)
+    response.case_rows = posts  # type: ignore[attr-defined]
+    return response

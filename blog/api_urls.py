@@ -7,9 +7,19 @@ from django.urls import path
 
 from . import api
 from . import selectors as s
+from . import services as w
 
 urlpatterns = [
     path("posts/", api.PostCollectionAPI.as_view(), name="posts"),
+    # write cases (before posts/<slug>/, which would take "import" for a slug)
+    path("posts/import/", api.PostImportAPI.as_view(service=w.post_import_optimized), name="post-import-optimized"),
+    path("naive/posts/import/", api.PostImportAPI.as_view(service=w.post_import_naive), name="post-import-naive"),
+    path("posts/publish-drafts/", api.PublishDraftsAPI.as_view(service=w.post_publish_drafts_optimized), name="bulk-publish-optimized"),
+    path("naive/posts/publish-drafts/", api.PublishDraftsAPI.as_view(service=w.post_publish_drafts_naive), name="bulk-publish-naive"),
+    path("posts/retitle/", api.RetitleAPI.as_view(service=w.post_retitle_optimized), name="bulk-update-optimized"),
+    path("naive/posts/retitle/", api.RetitleAPI.as_view(service=w.post_retitle_naive), name="bulk-update-naive"),
+    path("posts/<slug:slug>/view/", api.ViewCountAPI.as_view(service=w.post_view_optimized), name="view-counter-optimized"),
+    path("naive/posts/<slug:slug>/view/", api.ViewCountAPI.as_view(service=w.post_view_naive), name="view-counter-naive"),
     path("posts/<slug:slug>/", api.PostItemAPI.as_view(), name="post"),
     path("posts/<slug:slug>/comments/", api.PostCommentsAPI.as_view(), name="post-comments"),
     # case                     naive                                      optimized

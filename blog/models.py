@@ -59,6 +59,8 @@ class Post(models.Model):
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
     tags = models.ManyToManyField(Tag, related_name="posts", blank=True)
+    # Incremented with F() in one UPDATE (services.post_view_optimized), never read-modify-write.
+    view_count = models.PositiveIntegerField(default=0, editable=False)
 
     objects = PostQuerySet.as_manager()
 

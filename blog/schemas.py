@@ -248,3 +248,53 @@ class CommentListOut(BaseModel):
 POST_DETAIL = TypeAdapter(PostDetailOut)
 COMMENT = TypeAdapter(CommentOut)
 FEED_PAGE = TypeAdapter(FeedPageOut)
+
+
+MAX_IMPORT = 500
+
+
+class PostImportRow(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    title: Title
+    body: Body
+    tags: Tags = []
+    category: Slug
+
+
+class PostImportIn(BaseModel):
+    """`POST /api/v1/posts/import/`: up to 500 drafts, all written or none."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    posts: Annotated[list[PostImportRow], Field(min_length=1, max_length=MAX_IMPORT)]
+
+
+class PostRetitleRow(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    slug: Slug
+    title: Title
+
+
+class PostRetitleIn(BaseModel):
+    """`POST /api/v1/posts/retitle/`: new titles for up to 500 of your posts."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    posts: Annotated[list[PostRetitleRow], Field(min_length=1, max_length=MAX_IMPORT)]
+
+
+class WriteResultOut(BaseModel):
+    """What a bulk write did: how many rows, and which posts (by slug, in request order)."""
+
+    count: int
+    slugs: list[str]
+
+
+class ViewCountOut(BaseModel):
+    view_count: int
+
+
+WRITE_RESULT = TypeAdapter(WriteResultOut)
+VIEW_COUNT = TypeAdapter(ViewCountOut)

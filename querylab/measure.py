@@ -8,6 +8,7 @@ session and toolbar work would blur the comparison). The tests use `render_page`
 
 from __future__ import annotations
 
+import json
 import statistics
 import time
 import tracemalloc
@@ -19,15 +20,16 @@ from urllib.parse import urlsplit
 
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.sessions.backends.signed_cookies import SessionStore
-from django.db import connection, models
-from django.http import HttpResponse
+from django.db import connection, models, transaction
+from django.http import HttpRequest, HttpResponse
 from django.template.response import SimpleTemplateResponse
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
-from django.urls import resolve
+from django.urls import resolve, reverse
 
 from .registry import Case, PageTarget, Surface, Variant
 from .sql import QueryShape, QueryTimer, group_queries
+from .write_setups import WriteSetup
 
 
 @dataclass(frozen=True)
@@ -42,7 +44,23 @@ class RenderedPage:
 
 def render_page(url: str, *, user: Any = None) -> RenderedPage:
     """GET `url` through its view and render the template; return the response and its rows."""
-    request = RequestFactory().get(url)
+    return _call(RequestFactory().get(url), url, user=user)
+
+
+def run_write(case: Case, variant: Variant, setup: WriteSetup) -> RenderedPage:
+    """POST a write case's request as its setup's user (no CSRF: this runs server-side)."""
+    name = case.api_names.get(variant)
+    if name is None:
+        raise ValueError(f"{case.slug}: the {variant} variant has no endpoint")
+    url = reverse(name, kwargs=setup.kwargs)
+    body = json.dumps(setup.body) if setup.body is not None else ""
+    request = RequestFactory().post(url, data=body, content_type="application/json")
+    request._dont_enforce_csrf_checks = True  # type: ignore[attr-defined]
+    request.in_process_measurement = True  # type: ignore[attr-defined]  # not throttled
+    return _call(request, url, user=setup.user)
+
+
+def _call(request: HttpRequest, url: str, *, user: Any) -> RenderedPage:
     request.user = user or AnonymousUser()
     # Cookie-backed: the page may touch the session without a query of its own.
     request.session = SessionStore()
@@ -101,6 +119,8 @@ def measure(
     Capturing and tracing add overhead, so each has its own pass; the median of the timed runs is
     reported.
     """
+    if case.write is not None:
+        return _measure_write(case, variant, case.write, n=limit, repeat=repeat)
     url = case.url(surface, variant, target, limit=None if case.staff_only else limit)
     timer = QueryTimer()
     with CaptureQueriesContext(connection) as captured, connection.execute_wrapper(timer):
@@ -126,6 +146,54 @@ def measure(
         peak_memory_bytes=peak_bytes,
         shapes=shapes,
     )
+
+
+def _measure_write(
+    case: Case, variant: Variant, write: Callable[[int], WriteSetup], *, n: int, repeat: int
+) -> Measurement:
+    """The same passes as a read, each inside a transaction that is rolled back, on data the
+    case's setup (`write`) makes afresh for a batch of `n`."""
+
+    def in_rollback(run: Callable[[WriteSetup], Any]) -> Any:
+        with transaction.atomic():
+            setup = write(n)
+            result = run(setup)
+            transaction.set_rollback(True)
+        return result
+
+    def counted(setup: WriteSetup) -> tuple[RenderedPage, Any, QueryTimer]:
+        timer = QueryTimer()
+        with CaptureQueriesContext(connection) as captured, connection.execute_wrapper(timer):
+            page = run_write(case, variant, setup)
+        return page, list(captured.captured_queries), timer
+
+    page, queries, timer = in_rollback(counted)
+    peak = in_rollback(lambda setup: _peak_memory(lambda: run_write(case, variant, setup)))
+    timings = [
+        in_rollback(lambda setup: _timed(lambda: run_write(case, variant, setup)))
+        for _ in range(repeat)
+    ]
+    shapes = group_queries(_with_precise_times(queries, timer))
+    rows = len(page.rows)
+    return Measurement(
+        variant=variant,
+        url="",  # a POST made inside a rolled-back transaction: nothing to link to
+        status_code=page.response.status_code,
+        queries=sum(shape.count for shape in shapes),
+        expected_queries=case.formula(variant).at(rows),
+        database_ms=sum(shape.milliseconds for shape in shapes),
+        total_ms=statistics.median(timings),
+        rows=rows,
+        row_bytes=0,
+        peak_memory_bytes=peak,
+        shapes=shapes,
+    )
+
+
+def _timed(run: Callable[[], Any]) -> float:
+    started = time.perf_counter()
+    run()
+    return (time.perf_counter() - started) * 1000
 
 
 def _peak_memory(run: Callable[[], Any]) -> int:

@@ -18,6 +18,7 @@ from django.db.models import Count
 from django.urls import reverse
 
 from blog import selectors as blog_selectors
+from blog import services as blog_services
 from blog.admin import NaiveAdminPostAdmin, PostAdmin
 from blog.api import NestedSerializerPostListAPI
 from blog.drf_serializers import NestedPostSerializer
@@ -25,7 +26,9 @@ from blog.models import Comment, Post
 from blog.schemas import PostListItemOut
 from users import selectors as user_selectors
 
+from . import write_setups
 from .formulas import Formula
+from .write_setups import WriteSetup
 
 Variant = Literal["naive", "optimized"]
 Surface = Literal["page", "api"]
@@ -83,6 +86,8 @@ class Case:
     staff_only: bool = False
     # The code the lab and docs show per variant, when more than the selector itself.
     code: Mapping[Variant, tuple[Any, ...]] = field(default_factory=dict)
+    # Write cases: the data a batch of N needs, made inside the transaction that is rolled back.
+    write: Callable[[int], WriteSetup] | None = None
 
     def code_for(self, variant: Variant) -> tuple[Any, ...]:
         return self.code.get(variant) or (self.selectors[variant],)
@@ -407,6 +412,79 @@ CASES: tuple[Case, ...] = (
             "optimized": "admin:blog_post_changelist",
         },
         staff_only=True,
+    ),
+    Case(
+        slug="post-import",
+        title="Importing a batch of posts with their tags",
+        app="blog",
+        kind="write",
+        techniques=("bulk_create",),
+        naive_queries=Formula.parse("7N"),
+        optimized_queries=Formula.parse("5"),
+        grows_with_n=True,
+        scale="posts",
+        why="Saving posts one by one, with a get_or_create and an add() per tag, costs seven "
+        "queries a post; bulk_create writes the posts, then their tags, in one INSERT each.",
+        docs_url=_docs("ref/models/querysets/#bulk-create"),
+        selectors=_pair(blog_services, "post_import"),
+        page_names={},
+        api_names=_apis("post-import"),
+        write=write_setups.post_import,
+    ),
+    Case(
+        slug="bulk-publish",
+        title="Publishing all of a user's drafts",
+        app="blog",
+        kind="write",
+        techniques=("update_F",),
+        naive_queries=Formula.parse("1 + N"),
+        optimized_queries=Formula.parse("2"),
+        grows_with_n=True,
+        scale="posts",
+        why="Loading every draft to save() it again is an UPDATE per row; one queryset "
+        ".update() changes them all in a single statement.",
+        docs_url=_docs("ref/models/querysets/#update"),
+        selectors=_pair(blog_services, "post_publish_drafts"),
+        page_names={},
+        api_names=_apis("bulk-publish"),
+        write=write_setups.bulk_publish,
+    ),
+    Case(
+        slug="bulk-update",
+        title="A different new title for each of many posts",
+        app="blog",
+        kind="write",
+        techniques=("bulk_update",),
+        naive_queries=Formula.parse("1 + N"),
+        optimized_queries=Formula.parse("2"),
+        grows_with_n=True,
+        scale="posts",
+        why="When every row gets its own value, update() cannot help and a save() per row is an "
+        "UPDATE per row; bulk_update() sends one UPDATE with a CASE per row.",
+        docs_url=_docs("ref/models/querysets/#bulk-update"),
+        selectors=_pair(blog_services, "post_retitle"),
+        page_names={},
+        api_names=_apis("bulk-update"),
+        write=write_setups.bulk_update,
+    ),
+    Case(
+        slug="view-counter",
+        title="Counting views without losing any",
+        app="blog",
+        kind="write",
+        techniques=("update_F",),
+        naive_queries=Formula.parse("2"),
+        optimized_queries=Formula.parse("2"),
+        grows_with_n=False,
+        scale="posts",
+        why="Reading a counter, adding one in Python and saving it loses increments when two "
+        "requests overlap; UPDATE ... SET n = n + 1 with F() cannot.",
+        docs_url=_docs("ref/models/expressions/#f-expressions"),
+        selectors=_pair(blog_services, "post_view"),
+        page_names={},
+        api_names=_apis("view-counter"),
+        target=busiest_post,
+        write=write_setups.view_counter,
     ),
 )
 

@@ -41,7 +41,9 @@ def urls(client) -> list[str]:
         for entry in cases
         for variant in VARIANTS
         for surface in SURFACES
-        if "admin" not in entry["techniques"] and entry["urls"][variant][surface]
+        if "admin" not in entry["techniques"]
+        and entry["kind"] == "read"
+        and entry["urls"][variant][surface]
     ]
     lab_pages = [f"/lab/{case.slug}/" for case in CASES if not case.staff_only]
     public = ["/api/v1/posts/", "/api/v1/users/", "/", "/lab/"]

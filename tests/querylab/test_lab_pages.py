@@ -41,11 +41,12 @@ def test_every_listed_page_and_endpoint_answers_200(client, seeded) -> None:
         for entry in cases
         for variant in VARIANTS
         for surface in ("page", "api")
-        if "admin" not in entry["techniques"]
+        if "admin" not in entry["techniques"] and entry["kind"] == "read"
     ]
 
     listed = [url for url in urls if url is not None]
-    assert len(listed) == sum(2 * len(c.surfaces) for c in CASES if not c.staff_only)
+    reads = [c for c in CASES if not c.staff_only and c.kind == "read"]
+    assert len(listed) == sum(2 * len(c.surfaces) for c in reads)
     for url in listed:
         response = client.get(url)
         assert response.status_code == HTTPStatus.OK, url
@@ -81,7 +82,9 @@ def test_lab_page_runs_both_variants(client, seeded, case) -> None:
 
     assert response.status_code == HTTPStatus.OK
     naive, optimized = response.context["measurements"]
-    assert naive.rows == optimized.rows > 0
+    assert naive.rows == optimized.rows
+    if case.grows_with_n:
+        assert naive.rows > 0
     assert naive.queries == naive.expected_queries
     assert optimized.queries == optimized.expected_queries
     assert naive.database_ms > 0
