@@ -11,7 +11,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.core.exceptions import ImproperlyConfigured
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseBase, StreamingHttpResponse
 from pydantic import TypeAdapter
 from rest_framework.permissions import (
     SAFE_METHODS,
@@ -29,7 +29,7 @@ from core.case_api import CaseAPIView, results_model
 from core.case_views import InvalidParameterError, parse_limit
 from core.openapi import LIMIT, query
 
-from . import schemas, selectors, services
+from . import exports, schemas, selectors, services
 from .case_params import CommentedFlagsParams, PostDetailParams, PostPageParams
 from .drf_serializers import NestedPostSerializer
 from .models import Post
@@ -319,3 +319,25 @@ def _write_result(posts: list[Post], *, status: int = HTTPStatus.OK) -> HttpResp
     response = json_response(schemas.WRITE_RESULT, result, status=status)
     response.case_rows = posts  # type: ignore[attr-defined]
     return response
+
+
+# The export case: the same rows and encoding, in memory or streamed.
+
+CONTENT_TYPES = {"ndjson": "application/x-ndjson", "csv": "text/csv; charset=utf-8"}
+
+
+class PostExportAPI(APIView):
+    """`GET /api/v1/posts/export.ndjson` or `.csv`: every published post (drafts stay private)."""
+
+    exporter: Callable[[], Any] | None = None
+    streaming: bool = False
+    response_models = {"GET": {200: exports.PostExportRow}}
+
+    def get(self, request: Request, fmt: str) -> HttpResponseBase:
+        if self.exporter is None:
+            raise ImproperlyConfigured("mount with as_view(exporter=..., streaming=...)")
+        chunks = exports.encode(self.exporter(), fmt)  # type: ignore[arg-type]
+        headers = {"Content-Disposition": f'attachment; filename="posts.{fmt}"'}
+        if self.streaming:
+            return StreamingHttpResponse(chunks, content_type=CONTENT_TYPES[fmt], headers=headers)
+        return HttpResponse(b"".join(chunks), content_type=CONTENT_TYPES[fmt], headers=headers)

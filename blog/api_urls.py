@@ -3,9 +3,10 @@ HTML pages in urls.py. Included by config/api_urls.py under /api/v1/."""
 
 from __future__ import annotations
 
-from django.urls import path
+from django.urls import path, re_path
 
 from . import api
+from . import exports as e
 from . import selectors as s
 from . import services as w
 
@@ -18,6 +19,8 @@ urlpatterns = [
     path("naive/posts/publish-drafts/", api.PublishDraftsAPI.as_view(service=w.post_publish_drafts_naive), name="bulk-publish-naive"),
     path("posts/retitle/", api.RetitleAPI.as_view(service=w.post_retitle_optimized), name="bulk-update-optimized"),
     path("naive/posts/retitle/", api.RetitleAPI.as_view(service=w.post_retitle_naive), name="bulk-update-naive"),
+    re_path(r"^posts/export\.(?P<fmt>ndjson|csv)$", api.PostExportAPI.as_view(exporter=e.post_export_optimized, streaming=True), name="post-export-optimized"),
+    re_path(r"^naive/posts/export\.(?P<fmt>ndjson|csv)$", api.PostExportAPI.as_view(exporter=e.post_export_naive), name="post-export-naive"),
     path("posts/<slug:slug>/view/", api.ViewCountAPI.as_view(service=w.post_view_optimized), name="view-counter-optimized"),
     path("naive/posts/<slug:slug>/view/", api.ViewCountAPI.as_view(service=w.post_view_naive), name="view-counter-naive"),
     path("posts/<slug:slug>/", api.PostItemAPI.as_view(), name="post"),

@@ -12,16 +12,16 @@ import json
 import statistics
 import time
 import tracemalloc
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urlsplit
 
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.sessions.backends.signed_cookies import SessionStore
 from django.db import connection, models, transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponseBase, StreamingHttpResponse
 from django.template.response import SimpleTemplateResponse
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
@@ -34,17 +34,22 @@ from .write_setups import WriteSetup
 
 @dataclass(frozen=True)
 class RenderedPage:
-    response: HttpResponse
+    response: HttpResponseBase
     rows: list[Any]
+    body: bytes
 
     @property
     def content(self) -> str:
-        return self.response.content.decode()
+        return self.body.decode()
 
 
-def render_page(url: str, *, user: Any = None) -> RenderedPage:
-    """GET `url` through its view and render the template; return the response and its rows."""
-    return _call(RequestFactory().get(url), url, user=user)
+def render_page(url: str, *, user: Any = None, keep_body: bool = True) -> RenderedPage:
+    """GET `url` through its view and render the template; return the response and its rows.
+
+    A streamed response is consumed chunk by chunk; `keep_body=False` drops the chunks as they
+    come, so measuring its memory does not build the whole body after all.
+    """
+    return _call(RequestFactory().get(url), url, user=user, keep_body=keep_body)
 
 
 def run_write(case: Case, variant: Variant, setup: WriteSetup) -> RenderedPage:
@@ -60,7 +65,7 @@ def run_write(case: Case, variant: Variant, setup: WriteSetup) -> RenderedPage:
     return _call(request, url, user=setup.user)
 
 
-def _call(request: HttpRequest, url: str, *, user: Any) -> RenderedPage:
+def _call(request: HttpRequest, url: str, *, user: Any, keep_body: bool = True) -> RenderedPage:
     request.user = user or AnonymousUser()
     # Cookie-backed: the page may touch the session without a query of its own.
     request.session = SessionStore()
@@ -74,7 +79,19 @@ def _call(request: HttpRequest, url: str, *, user: Any) -> RenderedPage:
         context = response.context_data or {}
         response.render()
         rows = rows or _rows_of(context)
-    return RenderedPage(response=response, rows=rows)
+    if isinstance(response, StreamingHttpResponse):
+        kept, lines = [], 0
+        for chunk in cast("Iterator[bytes]", response.streaming_content):  # a sync view's
+            lines += chunk.count(b"\n")
+            if keep_body:
+                kept.append(chunk)
+        body = b"".join(kept)
+        rows = [None] * lines
+    else:
+        body = response.content
+        if not rows and response.get("Content-Type") == "application/x-ndjson":
+            rows = [None] * body.count(b"\n")
+    return RenderedPage(response=response, rows=rows, body=body)
 
 
 def _rows_of(context: Any) -> list[Any]:
@@ -125,7 +142,7 @@ def measure(
     timer = QueryTimer()
     with CaptureQueriesContext(connection) as captured, connection.execute_wrapper(timer):
         page = render_page(url, user=user)
-    peak_bytes = _peak_memory(lambda: render_page(url, user=user))
+    peak_bytes = peak_memory(lambda: render_page(url, user=user, keep_body=False))
     timings = []
     for _ in range(repeat):
         started = time.perf_counter()
@@ -168,7 +185,7 @@ def _measure_write(
         return page, list(captured.captured_queries), timer
 
     page, queries, timer = in_rollback(counted)
-    peak = in_rollback(lambda setup: _peak_memory(lambda: run_write(case, variant, setup)))
+    peak = in_rollback(lambda setup: peak_memory(lambda: run_write(case, variant, setup)))
     timings = [
         in_rollback(lambda setup: _timed(lambda: run_write(case, variant, setup)))
         for _ in range(repeat)
@@ -196,7 +213,7 @@ def _timed(run: Callable[[], Any]) -> float:
     return (time.perf_counter() - started) * 1000
 
 
-def _peak_memory(run: Callable[[], Any]) -> int:
+def peak_memory(run: Callable[[], Any]) -> int:
     """Peak Python memory allocated while `run` runs (its own pass: tracing slows everything)."""
     if tracemalloc.is_tracing():
         return 0

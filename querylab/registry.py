@@ -17,10 +17,11 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Count
 from django.urls import reverse
 
+from blog import exports as blog_exports
 from blog import selectors as blog_selectors
 from blog import services as blog_services
 from blog.admin import NaiveAdminPostAdmin, PostAdmin
-from blog.api import NestedSerializerPostListAPI
+from blog.api import NestedSerializerPostListAPI, PostExportAPI
 from blog.drf_serializers import NestedPostSerializer
 from blog.models import Comment, Post
 from blog.schemas import PostListItemOut
@@ -392,6 +393,30 @@ CASES: tuple[Case, ...] = (
         },
         page_names={},
         api_names=_apis("drf-nested-serializer"),
+    ),
+    Case(
+        slug="post-export",
+        title="Exporting every published post: in memory or streamed",
+        app="blog",
+        techniques=("iterator", "streaming", "values"),
+        naive_queries=Formula.parse("1"),
+        optimized_queries=Formula.parse("1"),
+        grows_with_n=False,
+        scale="posts",
+        why="Building the whole export in a list holds every row in memory at once; iterator() "
+        "with a StreamingHttpResponse holds one chunk, however many rows there are.",
+        docs_url=_docs("ref/request-response/#streaminghttpresponse-objects"),
+        selectors={
+            "naive": blog_exports.post_export_naive,
+            "optimized": blog_exports.post_export_optimized,
+        },
+        code={
+            "naive": (blog_exports.post_export_naive, PostExportAPI.get),
+            "optimized": (blog_exports.post_export_optimized, PostExportAPI.get),
+        },
+        page_names={},
+        api_names=_apis("post-export"),
+        target=lambda limit: PageTarget(kwargs={"fmt": "ndjson"}),
     ),
     Case(
         slug="admin-changelist",

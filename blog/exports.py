@@ -1,0 +1,77 @@
+"""Exports of the published posts, as NDJSON or CSV: built in memory (naive) or streamed.
+
+Both variants validate each row with the same Pydantic model; they differ in whether every row
+is in memory at once. The streamed one reads the rows through `iterator()` (a server-side cursor
+on PostgreSQL) and hands Django a generator, so memory stays flat however many rows there are.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterable, Iterator
+from datetime import datetime
+from typing import Any, Literal
+
+from django.db.models import QuerySet
+from pydantic import BaseModel, ConfigDict, TypeAdapter
+
+from .models import Post
+
+EXPORT_FIELDS = ("id", "title", "slug", "author__username", "category__slug", "published_at")
+CHUNK_SIZE = 500
+Format = Literal["ndjson", "csv"]
+
+
+class PostExportRow(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    id: int
+    title: str
+    slug: str
+    author: str
+    category: str
+    published_at: datetime | None
+
+
+ROW = TypeAdapter(PostExportRow)
+CSV_HEADER = list(PostExportRow.model_fields)
+
+
+def _rows() -> QuerySet[Post, tuple[Any, ...]]:
+    return Post.objects.published().order_by("id").values_list(*EXPORT_FIELDS)
+
+
+def post_export_naive() -> list[tuple[Any, ...]]:
+    """Every published post's row, all in a list in memory. Queries: 1."""
+    return list(_rows())
+
+
+def post_export_optimized() -> Iterator[tuple[Any, ...]]:
+    """The same rows, fetched CHUNK_SIZE at a time as they are consumed. Queries: 1."""
+    return _rows().iterator(chunk_size=CHUNK_SIZE)
+
+
+def encode(rows: Iterable[tuple[Any, ...]], fmt: Format) -> Iterator[bytes]:
+    """Validate each row with PostExportRow and encode it, one chunk per row."""
+    if fmt == "csv":
+        yield _csv_line(CSV_HEADER)
+    for values in rows:
+        row = PostExportRow(**dict(zip(CSV_HEADER, values, strict=True)))
+        if fmt == "ndjson":
+            yield ROW.dump_json(row) + b"\n"
+        else:
+            yield _csv_line([*row.model_dump(mode="json").values()])
+
+
+class _Line:
+    """A file-like object for csv.writer that hands back what it is given."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+_WRITER = csv.writer(_Line())
+
+
+def _csv_line(values: list[Any]) -> bytes:
+    return str(_WRITER.writerow(["" if v is None else v for v in values])).encode()
