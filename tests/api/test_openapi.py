@@ -26,7 +26,9 @@ def api_paths() -> set[str]:
     for pattern in get_resolver().url_patterns:
         if isinstance(pattern, URLResolver) and str(pattern.pattern) == "api/v1/":
             for child in pattern.url_patterns:
-                route = re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", str(child.pattern))
+                route = re.sub(r"\(\?P<(\w+)>[^)]*\)", r"{\1}", str(child.pattern))  # re_path
+                route = re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", route)
+                route = route.lstrip("^").rstrip("$").replace("\\.", ".")
                 paths.add(f"/api/v1/{route}")
     return paths
 
