@@ -9,6 +9,7 @@ from . import api
 from . import exports as e
 from . import selectors as s
 from . import services as w
+from . import stats as st
 
 urlpatterns = [
     path("posts/", api.PostCollectionAPI.as_view(), name="posts"),
@@ -21,6 +22,11 @@ urlpatterns = [
     path("naive/posts/retitle/", api.RetitleAPI.as_view(service=w.post_retitle_naive), name="bulk-update-naive"),
     re_path(r"^posts/export\.(?P<fmt>ndjson|csv)$", api.PostExportAPI.as_view(exporter=e.post_export_optimized, streaming=True), name="post-export-optimized"),
     re_path(r"^naive/posts/export\.(?P<fmt>ndjson|csv)$", api.PostExportAPI.as_view(exporter=e.post_export_naive), name="post-export-naive"),
+    path("stats/", api.StatsAPI.as_view(), name="stats"),
+    path("naive/stats/", api.StatsAPI.as_view(compute=st.stats_naive), name="stats-naive"),
+    path("optimized/stats/", api.StatsAPI.as_view(compute=st.stats_optimized), name="stats-optimized"),
+    path("uncached/stats/", api.StatsAPI.as_view(compute=st.stats_optimized), name="stats-cache-naive"),
+    path("cached/stats/", api.StatsAPI.as_view(), name="stats-cache-optimized"),
     path("posts/<slug:slug>/view/", api.ViewCountAPI.as_view(service=w.post_view_optimized), name="view-counter-optimized"),
     path("naive/posts/<slug:slug>/view/", api.ViewCountAPI.as_view(service=w.post_view_naive), name="view-counter-naive"),
     path("posts/<slug:slug>/", api.PostItemAPI.as_view(), name="post"),

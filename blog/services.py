@@ -16,6 +16,7 @@ from users.models import User
 
 from .models import Category, Comment, Post, Tag
 from .schemas import CommentIn, PostImportIn, PostIn, PostPatchIn, PostRetitleIn
+from .stats import invalidate_stats
 
 SLUG_ATTEMPTS = 5
 
@@ -131,6 +132,7 @@ def post_import_optimized(*, author: User, data: PostImportIn) -> list[Post]:
                 for name in dict.fromkeys(row.tags)
             ]
         )
+        invalidate_stats()  # bulk_create sends no signals
     return posts
 
 
@@ -154,6 +156,7 @@ def post_publish_drafts_optimized(*, author: User) -> list[Post]:
     drafts = Post.objects.filter(author=author, status=Post.Status.DRAFT)
     published = list(drafts.order_by("id").only("id", "slug"))
     drafts.update(status=Post.Status.PUBLISHED, published_at=now)
+    invalidate_stats()  # update() sends no signals
     return published
 
 

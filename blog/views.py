@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.views.decorators.cache import cache_page
+from django.views.decorators.vary import vary_on_cookie
 
 from core.case_views import CasePageView
 
@@ -16,6 +18,9 @@ from .case_params import CommentedFlagsParams, PostDetailParams, PostPageParams
 HOME_POST_COUNT = 20
 
 
+# Cached for everyone alike for a minute; Vary: Cookie keeps a logged-in visitor's page apart.
+@cache_page(60)
+@vary_on_cookie
 def home(request: HttpRequest) -> HttpResponse:
     posts = selectors.post_list_recent(limit=HOME_POST_COUNT)
     return render(request, "blog/home.html", {"posts": posts})

@@ -152,7 +152,9 @@ def cache_config(redis_url: str | None, *, key_prefix: str) -> dict[str, Any]:
         "KEY_PREFIX": key_prefix,
         "OPTIONS": {
             # Short timeouts: a hung Redis must not hang every request that touches the cache.
-            "SOCKET_CONNECT_TIMEOUT": 0.5,
-            "SOCKET_TIMEOUT": 0.5,
+            "SOCKET_CONNECT_TIMEOUT": 0.25,
+            "SOCKET_TIMEOUT": 0.25,
+            # A cache that is down is a cache miss, logged, never a 500: the database answers.
+            "IGNORE_EXCEPTIONS": True,
         },
     }

@@ -139,6 +139,8 @@ def measure(
     if case.write is not None:
         return _measure_write(case, variant, case.write, n=limit, repeat=repeat)
     url = case.url(surface, variant, target, limit=None if case.staff_only else limit)
+    if case.warm_up:
+        render_page(url, user=user)
     timer = QueryTimer()
     with CaptureQueriesContext(connection) as captured, connection.execute_wrapper(timer):
         page = render_page(url, user=user)

@@ -20,6 +20,7 @@ from django.urls import reverse
 from blog import exports as blog_exports
 from blog import selectors as blog_selectors
 from blog import services as blog_services
+from blog import stats as blog_stats
 from blog.admin import NaiveAdminPostAdmin, PostAdmin
 from blog.api import NestedSerializerPostListAPI, PostExportAPI
 from blog.drf_serializers import NestedPostSerializer
@@ -89,6 +90,8 @@ class Case:
     code: Mapping[Variant, tuple[Any, ...]] = field(default_factory=dict)
     # Write cases: the data a batch of N needs, made inside the transaction that is rolled back.
     write: Callable[[int], WriteSetup] | None = None
+    # Request each variant once before measuring it: the cache case measures a warm hit.
+    warm_up: bool = False
 
     def code_for(self, variant: Variant) -> tuple[Any, ...]:
         return self.code.get(variant) or (self.selectors[variant],)
@@ -417,6 +420,47 @@ CASES: tuple[Case, ...] = (
         page_names={},
         api_names=_apis("post-export"),
         target=lambda limit: PageTarget(kwargs={"fmt": "ndjson"}),
+    ),
+    Case(
+        slug="stats",
+        title="Site statistics: counted in Python or in SQL",
+        app="blog",
+        techniques=("aggregate", "annotate"),
+        naive_queries=Formula.parse("3 + N"),
+        optimized_queries=Formula.parse("5"),
+        grows_with_n=True,
+        scale="posts",
+        why="Loading every post, comment and user to count them in Python moves the whole "
+        "tables into memory (and each post's tags lazily); Count() and aggregates return "
+        "just the numbers.",
+        docs_url=_docs("topics/db/aggregation/"),
+        selectors=_pair(blog_stats, "stats"),
+        page_names={},
+        api_names=_apis("stats"),
+    ),
+    Case(
+        slug="stats-cache",
+        title="The same statistics from a versioned cache entry",
+        app="blog",
+        techniques=("cache",),
+        naive_queries=Formula.parse("5"),
+        optimized_queries=Formula.parse("0"),
+        grows_with_n=False,
+        scale="posts",
+        why="Even five aggregate queries are five too many for numbers that change rarely: a "
+        "warm hit serves the serialized bytes from the cache without touching the database.",
+        docs_url=_docs("topics/cache/#the-low-level-cache-api"),
+        selectors={"naive": blog_stats.stats_optimized, "optimized": blog_stats.stats_cached_json},
+        code={
+            "optimized": (
+                blog_stats.stats_cached_json,
+                blog_stats.stats_version,
+                blog_stats.invalidate_stats,
+            ),
+        },
+        page_names={},
+        api_names=_apis("stats-cache"),
+        warm_up=True,
     ),
     Case(
         slug="admin-changelist",

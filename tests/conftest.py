@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from django.conf import settings
 from django.core.cache import cache
+from django.test import Client
 
 from blog.models import Category, Post, Tag
 from tests.factories import CategoryFactory, PostFactory, TagFactory, UserFactory
@@ -136,3 +137,19 @@ def make_posts(db: None) -> Callable[..., list[Post]]:
         return [PostFactory.create(comments=comments, tags=shared_tags, **fields) for _ in range(n)]
 
     return make
+
+
+@pytest.fixture
+def author(db: None) -> User:
+    return UserFactory.create(username="author")
+
+
+@pytest.fixture
+def author_client(client: Client, author: User) -> Client:
+    client.force_login(author)
+    return client
+
+
+@pytest.fixture
+def news(db: None) -> Category:
+    return CategoryFactory.create(name="News", slug="news")

@@ -88,6 +88,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # https://docs.djangoproject.com/en/5.2/topics/cache/
 CACHES = {"default": cache_config(ENV.REDIS_URL, key_prefix="blog")}
+# With IGNORE_EXCEPTIONS in the Redis options: log each error that became a cache miss.
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 
 AUTH_USER_MODEL = "users.User"
 AUTH_PASSWORD_VALIDATORS = [

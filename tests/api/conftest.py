@@ -3,12 +3,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
-import pytest
 from django.test import Client
 
-from blog.models import Category, Comment, Post, Tag
-from tests.factories import CategoryFactory, UserFactory
-from users.models import User
+from blog.models import Comment, Post, Tag
 
 PROBLEM = "application/problem+json"
 
@@ -35,19 +32,3 @@ def row_counts() -> dict[str, int]:
         "comments": Comment.objects.count(),
         "post_tags": Post.tags.through.objects.count(),
     }
-
-
-@pytest.fixture
-def author(db: None) -> User:
-    return UserFactory.create(username="author")
-
-
-@pytest.fixture
-def author_client(client: Client, author: User) -> Client:
-    client.force_login(author)
-    return client
-
-
-@pytest.fixture
-def news(db: None) -> Category:
-    return CategoryFactory.create(name="News", slug="news")

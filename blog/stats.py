@@ -1,0 +1,163 @@
+"""Site statistics three ways: in Python over every row (naive), in SQL (optimized), and as
+cached bytes under a versioned key that commits of posts and comments move on.
+
+The cache key carries a version number. A change does not delete anything: it moves the version
+on, after its transaction commits (`transaction.on_commit`), so a reader can never cache numbers
+from a transaction that is later rolled back, and an old entry simply expires.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections import Counter
+
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models import Count, Q
+from pydantic import BaseModel, TypeAdapter
+
+from users.models import User
+
+from .choices import PostStatus
+from .models import Comment, Post, Tag
+
+TOP = 5
+STATS_TTL = 300  # seconds: a safety net; invalidation is what keeps the numbers fresh
+VERSION_KEY = "stats:version"
+LOCK_TTL = 30
+WAIT_FOR_LOCK = 2.0  # seconds another request may take to fill the cache before we compute
+logger = logging.getLogger(__name__)
+
+
+class Totals(BaseModel):
+    posts: int
+    comments: int
+    users: int
+
+
+class AuthorCount(BaseModel):
+    username: str
+    published_posts: int
+
+
+class TagCount(BaseModel):
+    name: str
+    slug: str
+    posts: int
+
+
+class StatsOut(BaseModel):
+    totals: Totals
+    top_authors: list[AuthorCount]
+    top_tags: list[TagCount]
+
+
+STATS = TypeAdapter(StatsOut)
+
+
+def stats_naive() -> StatsOut:
+    """Load every published post, comment and user, and count in Python; each post's tags load
+    lazily. Queries: 3 + N (N = published posts)."""
+    posts = list(Post.objects.published())
+    comments = list(Comment.objects.all())
+    users = {user.pk: user for user in User.objects.all()}
+    by_author = Counter(post.author_id for post in posts)
+    by_tag: Counter[tuple[str, str]] = Counter()
+    for post in posts:
+        for tag in post.tags.all():
+            by_tag[tag.name, tag.slug] += 1
+    authors = sorted(by_author.items(), key=lambda item: (-item[1], users[item[0]].username))
+    tags = sorted(by_tag.items(), key=lambda item: (-item[1], item[0][0]))
+    return StatsOut(
+        totals=Totals(posts=len(posts), comments=len(comments), users=len(users)),
+        top_authors=[
+            AuthorCount(username=users[pk].username, published_posts=n) for pk, n in authors[:TOP]
+        ],
+        top_tags=[TagCount(name=name, slug=slug, posts=n) for (name, slug), n in tags[:TOP]],
+    )
+
+
+def stats_optimized() -> StatsOut:
+    """Count in the database: the totals, and the top authors and tags, each one aggregate
+    query. Queries: 5."""
+    published = Q(posts__status=PostStatus.PUBLISHED)
+    authors = (
+        User.objects.annotate(published_posts=Count("posts", filter=published))
+        .filter(published_posts__gt=0)
+        .order_by("-published_posts", "username")
+        .values("username", "published_posts")[:TOP]
+    )
+    tags = (
+        Tag.objects.annotate(posts_count=Count("posts", filter=published))
+        .filter(posts_count__gt=0)
+        .order_by("-posts_count", "name")
+        .values("name", "slug", "posts_count")[:TOP]
+    )
+    return StatsOut(
+        totals=Totals(
+            posts=Post.objects.published().count(),
+            comments=Comment.objects.count(),
+            users=User.objects.count(),
+        ),
+        top_authors=[AuthorCount(**row) for row in authors],
+        top_tags=[
+            TagCount(name=row["name"], slug=row["slug"], posts=row["posts_count"]) for row in tags
+        ],
+    )
+
+
+def stats_version() -> int | None:
+    """The current version of the stats, or None when the cache cannot keep one (it is down)."""
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        # First use or an eviction: start a new series of keys. A cache that is down (its
+        # errors ignored) keeps nothing, and the second read comes back empty too.
+        cache.add(VERSION_KEY, 1, timeout=None)
+        version = cache.get(VERSION_KEY)
+    return None if version is None else int(version)
+
+
+def _bump_version() -> None:
+    try:
+        cache.incr(VERSION_KEY)
+    except ValueError:  # the key is gone (eviction, restart): any new version will do
+        cache.add(VERSION_KEY, int(time.time()), timeout=None)
+
+
+def invalidate_stats() -> None:
+    """Move the stats on to a new version once the current transaction commits."""
+    transaction.on_commit(_bump_version)
+
+
+def stats_cached_json() -> bytes:
+    """The stats as JSON bytes: from the cache when warm (no query at all), else computed once.
+
+    A cold key is filled by a single request at a time: the one that wins `cache.add()` on the
+    lock computes, the others wait briefly for its result instead of all hitting the database
+    (the stampede). If the cache is down every call just computes, slower but correct.
+    """
+    version = stats_version()
+    if version is None:
+        logger.warning("stats: the cache is unavailable; computing from the database")
+        return STATS.dump_json(stats_optimized())
+    key = f"stats:{version}"
+    cached: bytes | None = cache.get(key)
+    if cached is not None:
+        return cached
+    lock = f"{key}:lock"
+    if cache.add(lock, 1, timeout=LOCK_TTL):
+        try:
+            payload = STATS.dump_json(stats_optimized())
+            cache.set(key, payload, timeout=STATS_TTL)
+            return payload
+        finally:
+            cache.delete(lock)
+    deadline = time.monotonic() + WAIT_FOR_LOCK
+    while time.monotonic() < deadline:
+        time.sleep(0.05)
+        cached = cache.get(key)
+        if cached is not None:
+            return cached
+    logger.warning("stats: gave up waiting for the cache to be filled; computing directly")
+    return STATS.dump_json(stats_optimized())

@@ -1,0 +1,137 @@
+"""The stats cache: warm hits, invalidation on commit only, one request filling a cold key."""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+from http import HTTPStatus
+
+import pytest
+from django.core.cache import cache
+from django.db import transaction
+
+from blog import stats
+from blog.models import Post
+from tests.factories import CommentFactory, PostFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+STATS = "/api/v1/stats/"
+
+
+def test_naive_optimized_and_cached_agree(client) -> None:
+    PostFactory.create_batch(3, tags=2)
+    PostFactory.create(draft=True)
+    CommentFactory.create_batch(2)
+
+    naive = json.loads(stats.STATS.dump_json(stats.stats_naive()))
+    optimized = json.loads(stats.STATS.dump_json(stats.stats_optimized()))
+    served = client.get(STATS).json()
+
+    assert naive["totals"]["posts"] == 5  # three, and the two the comments are on
+    assert naive == optimized == served
+
+
+def test_a_warm_hit_runs_no_query(client, django_assert_num_queries) -> None:
+    PostFactory.create()
+    client.get(STATS)
+
+    with django_assert_num_queries(0):
+        response = client.get(STATS)
+
+    assert response.status_code == HTTPStatus.OK
+
+
+def test_a_committed_change_moves_the_stats_on(client, django_capture_on_commit_callbacks) -> None:
+    PostFactory.create()
+    assert client.get(STATS).json()["totals"]["posts"] == 1
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        PostFactory.create()
+
+    assert callbacks
+    assert client.get(STATS).json()["totals"]["posts"] == 2
+
+
+def test_nothing_moves_until_the_transaction_commits(
+    client, django_capture_on_commit_callbacks
+) -> None:
+    PostFactory.create()
+    before = stats.stats_version()
+    client.get(STATS)
+
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        PostFactory.create()
+
+    assert callbacks  # queued for the commit that, here, never comes
+    assert stats.stats_version() == before
+    assert client.get(STATS).json()["totals"]["posts"] == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_rolled_back_change_invalidates_nothing(client) -> None:
+    author = UserFactory.create()
+    client.get(STATS)
+    before = stats.stats_version()
+
+    def write_then_fail() -> None:
+        with transaction.atomic():
+            PostFactory.create(author=author)
+            raise RuntimeError("roll back")
+
+    with pytest.raises(RuntimeError):
+        write_then_fail()
+
+    assert stats.stats_version() == before
+    assert not Post.objects.exists()
+
+
+def test_bulk_writes_invalidate_too(
+    author_client, author, django_capture_on_commit_callbacks
+) -> None:
+    PostFactory.create_batch(2, author=author, draft=True)
+    assert author_client.get(STATS).json()["totals"]["posts"] == 0
+
+    with django_capture_on_commit_callbacks(execute=True):
+        author_client.post("/api/v1/posts/publish-drafts/")
+
+    assert author_client.get(STATS).json()["totals"]["posts"] == 2
+
+
+def test_a_cold_key_is_filled_by_one_request_while_others_wait(django_assert_num_queries) -> None:
+    key = f"stats:{stats.stats_version()}"
+    assert cache.add(f"{key}:lock", 1)  # another request is computing
+    filler = threading.Timer(0.2, lambda: cache.set(key, b'{"filled": true}'))
+    filler.start()
+
+    with django_assert_num_queries(0):
+        payload = stats.stats_cached_json()
+
+    filler.join()
+    assert payload == b'{"filled": true}'
+
+
+def test_a_stuck_lock_holder_does_not_block_forever(monkeypatch, caplog) -> None:
+    monkeypatch.setattr(stats, "WAIT_FOR_LOCK", 0.1)
+    key = f"stats:{stats.stats_version()}"
+    cache.add(f"{key}:lock", 1)
+
+    with caplog.at_level(logging.WARNING, logger="blog.stats"):
+        payload = stats.stats_cached_json()
+
+    assert json.loads(payload)["totals"] == {"posts": 0, "comments": 0, "users": 0}
+    assert "gave up waiting" in caplog.text
+
+
+def test_the_home_page_is_cached_and_varies_on_the_cookie(
+    client, django_assert_num_queries
+) -> None:
+    PostFactory.create()
+    first = client.get("/")
+
+    with django_assert_num_queries(0):
+        second = client.get("/")
+
+    assert second.content == first.content
+    assert "Cookie" in first["Vary"]
