@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.urls import path, re_path
 
-from . import api
+from . import api, async_api, async_reads
 from . import exports as e
 from . import selectors as s
 from . import services as w
@@ -22,6 +22,8 @@ urlpatterns = [
     path("naive/posts/retitle/", api.RetitleAPI.as_view(service=w.post_retitle_naive), name="bulk-update-naive"),
     re_path(r"^posts/export\.(?P<fmt>ndjson|csv)$", api.PostExportAPI.as_view(exporter=e.post_export_optimized, streaming=True), name="post-export-optimized"),
     re_path(r"^naive/posts/export\.(?P<fmt>ndjson|csv)$", api.PostExportAPI.as_view(exporter=e.post_export_naive), name="post-export-naive"),
+    path("naive/async-counts/", async_api.counts_view(async_reads.post_counts_gathered), name="async-gather-naive"),
+    path("optimized/async-counts/", async_api.counts_view(async_reads.post_counts_aggregated), name="async-gather-optimized"),
     path("stats/", api.StatsAPI.as_view(), name="stats"),
     path("naive/stats/", api.StatsAPI.as_view(compute=st.stats_naive), name="stats-naive"),
     path("optimized/stats/", api.StatsAPI.as_view(compute=st.stats_optimized), name="stats-optimized"),

@@ -13,6 +13,7 @@ app_name = "blog"
 urlpatterns = [
     path("", views.home, name="home"),
     path("posts/<slug:slug>/", views.post_detail, name="post-detail"),
+    path("async/feed/", views.async_feed, name="async-feed"),
     # case                     naive                                      optimized
     path("naive/posts/", views.PostListView.as_view(selector=s.post_list_naive), name="post-list-naive"),
     path("optimized/posts/", views.PostListView.as_view(selector=s.post_list_optimized), name="post-list-optimized"),

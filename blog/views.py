@@ -10,9 +10,9 @@ from django.shortcuts import render
 from django.views.decorators.cache import cache_page
 from django.views.decorators.vary import vary_on_cookie
 
-from core.case_views import CasePageView
+from core.case_views import CasePageView, InvalidParameterError, parse_limit
 
-from . import selectors
+from . import async_reads, selectors
 from .case_params import CommentedFlagsParams, PostDetailParams, PostPageParams
 
 HOME_POST_COUNT = 20
@@ -67,3 +67,14 @@ class PostRowsView(CasePageView):
 
 class PostPageView(PostPageParams, CasePageView):
     template_name = "blog/cases/post_page.html"
+
+
+async def async_feed(request: HttpRequest) -> HttpResponse:
+    """The feed rendered from an async view: every row is loaded before the template runs,
+    because a lazy load from async code raises SynchronousOnlyOperation."""
+    try:
+        limit = parse_limit(request.GET)
+    except InvalidParameterError as error:
+        return render(request, "bad_request.html", {"message": str(error)}, status=400)
+    posts = await async_reads.post_feed_async(limit=limit)
+    return render(request, "blog/async_feed.html", {"rows": posts})

@@ -17,6 +17,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Count
 from django.urls import reverse
 
+from blog import async_reads as blog_async
 from blog import exports as blog_exports
 from blog import selectors as blog_selectors
 from blog import services as blog_services
@@ -461,6 +462,25 @@ CASES: tuple[Case, ...] = (
         page_names={},
         api_names=_apis("stats-cache"),
         warm_up=True,
+    ),
+    Case(
+        slug="async-gather",
+        title="asyncio.gather() over the async ORM against one aggregate",
+        app="blog",
+        techniques=("async", "aggregate"),
+        naive_queries=Formula.parse("4"),
+        optimized_queries=Formula.parse("1"),
+        grows_with_n=False,
+        scale="posts",
+        why="Gathering four acount() calls looks concurrent, but the async ORM runs them one "
+        "after another on a single thread; one aaggregate() query is the real saving.",
+        docs_url=_docs("topics/async/#queries-the-orm"),
+        selectors={
+            "naive": blog_async.post_counts_gathered,
+            "optimized": blog_async.post_counts_aggregated,
+        },
+        page_names={},
+        api_names=_apis("async-gather"),
     ),
     Case(
         slug="admin-changelist",

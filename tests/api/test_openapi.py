@@ -26,6 +26,8 @@ def api_paths() -> set[str]:
     for pattern in get_resolver().url_patterns:
         if isinstance(pattern, URLResolver) and str(pattern.pattern) == "api/v1/":
             for child in pattern.url_patterns:
+                if not hasattr(getattr(child, "callback", None), "cls"):
+                    continue  # a plain Django (async) view: DRF's schema does not see it
                 route = re.sub(r"\(\?P<(\w+)>[^)]*\)", r"{\1}", str(child.pattern))  # re_path
                 route = re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", route)
                 route = route.lstrip("^").rstrip("$").replace("\\.", ".")
