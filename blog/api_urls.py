@@ -24,6 +24,7 @@ urlpatterns = [
     re_path(r"^naive/posts/export\.(?P<fmt>ndjson|csv)$", api.PostExportAPI.as_view(exporter=e.post_export_naive), name="post-export-naive"),
     path("naive/async-counts/", async_api.counts_view(async_reads.post_counts_gathered), name="async-gather-naive"),
     path("optimized/async-counts/", async_api.counts_view(async_reads.post_counts_aggregated), name="async-gather-optimized"),
+    path("posts/<slug:slug>/links/", async_api.post_links, name="post-links"),
     path("stats/", api.StatsAPI.as_view(), name="stats"),
     path("naive/stats/", api.StatsAPI.as_view(compute=st.stats_naive), name="stats-naive"),
     path("optimized/stats/", api.StatsAPI.as_view(compute=st.stats_optimized), name="stats-optimized"),

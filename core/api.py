@@ -12,7 +12,7 @@ from http import HTTPStatus
 from typing import Any, TypeVar
 
 from django.core.exceptions import RequestDataTooBig
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from pydantic import BaseModel, TypeAdapter, ValidationError
 from rest_framework import exceptions
 from rest_framework.request import Request
@@ -46,7 +46,9 @@ class UnprocessableError(ProblemError):
         )
 
 
-def problem(status: int, detail: str, *, errors: list[dict[str, Any]] | None = None) -> Response:
+def problem_body(
+    status: int, detail: str, *, errors: list[dict[str, Any]] | None = None
+) -> dict[str, Any]:
     body: dict[str, Any] = {
         "type": "about:blank",
         "title": HTTPStatus(status).phrase,
@@ -55,7 +57,19 @@ def problem(status: int, detail: str, *, errors: list[dict[str, Any]] | None = N
     }
     if errors is not None:
         body["errors"] = errors
+    return body
+
+
+def problem(status: int, detail: str, *, errors: list[dict[str, Any]] | None = None) -> Response:
+    """A problem document from a DRF view."""
+    body = problem_body(status, detail, errors=errors)
     return Response(body, status=status, content_type=PROBLEM_CONTENT_TYPE)
+
+
+def problem_response(status: int, detail: str) -> JsonResponse:
+    """A problem document from a plain Django view or middleware."""
+    body = problem_body(status, detail)
+    return JsonResponse(body, status=status, content_type=PROBLEM_CONTENT_TYPE)
 
 
 def validation_errors(error: ValidationError) -> list[dict[str, Any]]:

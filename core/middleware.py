@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+
+from .api import problem_response
 
 NUL = "\x00"
 
@@ -24,12 +26,6 @@ class RejectNulMiddleware:
         ):
             detail = "The URL contains a NUL character."
             if request.path.startswith("/api/"):
-                body = {
-                    "type": "about:blank",
-                    "title": "Bad Request",
-                    "status": 400,
-                    "detail": detail,
-                }
-                return JsonResponse(body, status=400, content_type="application/problem+json")
+                return problem_response(400, detail)
             return HttpResponseBadRequest(detail, content_type="text/plain")
         return self.get_response(request)
