@@ -43,8 +43,9 @@ async def post_links(request: HttpRequest, slug: str) -> HttpResponse:
         return problem_response(401, "Authentication credentials were not provided.")
     if not user.is_staff:
         return problem_response(403, "Only staff may check links.")
-    post = await Post.objects.published().only("body").filter(slug=slug).afirst()
-    if post is None:
+    try:
+        post = await Post.objects.published().only("body").aget(slug=slug)
+    except Post.DoesNotExist:
         return problem_response(404, "No published post has this slug.")
     results = await LinkChecker().check_all(links_in([post.body]))
     return HttpResponse(LINK_RESULTS.dump_json(results), content_type="application/json")
