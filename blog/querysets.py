@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.db import models
-from django.db.models import Count, IntegerField, OuterRef, Subquery
-from django.db.models.functions import Coalesce
+
+from core.query_utils import count_subquery
 
 from .choices import PostStatus
 
@@ -36,15 +36,8 @@ class PostQuerySet(models.QuerySet["Post"]):
         """
         from .models import Comment  # noqa: PLC0415 - models imports this module
 
-        per_post = (
-            Comment.objects.filter(post=OuterRef("pk"))
-            .order_by()
-            .values("post")
-            .annotate(total=Count("pk"))
-            .values("total")
-        )
         return self.annotate(
-            comment_count=Coalesce(Subquery(per_post, output_field=IntegerField()), 0)
+            comment_count=count_subquery(Comment.objects.all(), pointing_at="post")
         )
 
 

@@ -6,12 +6,12 @@ same rows and attributes, only the query strategy differs.
 
 from __future__ import annotations
 
-from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 
 from blog.choices import PostStatus
 from blog.models import Comment, Post
+from core.query_utils import count_subquery
 
 from .models import User
 
@@ -54,27 +54,12 @@ def user_get_profile(*, username: str) -> User:
     Subqueries rather than two Counts: two aggregations over different relations in one
     GROUP BY multiply each other.
     """
-    published = (
-        Post.objects.published()
-        .filter(author=OuterRef("pk"))
-        .order_by()
-        .values("author")
-        .annotate(total=Count("pk"))
-        .values("total")
-    )
-    comments = (
-        Comment.objects.filter(author=OuterRef("pk"))
-        .order_by()
-        .values("author")
-        .annotate(total=Count("pk"))
-        .values("total")
-    )
     queryset = (
         User.objects.filter(is_active=True)
         .select_related("profile")
         .annotate(
-            published_post_count=Coalesce(Subquery(published, output_field=IntegerField()), 0),
-            comment_count=Coalesce(Subquery(comments, output_field=IntegerField()), 0),
+            published_post_count=count_subquery(Post.objects.published(), pointing_at="author"),
+            comment_count=count_subquery(Comment.objects.all(), pointing_at="author"),
         )
     )
     return get_object_or_404(queryset, username=username)
