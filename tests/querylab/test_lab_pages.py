@@ -156,3 +156,22 @@ def test_lab_runs_the_api_when_asked(client, seeded) -> None:
     assert naive.url.startswith("/api/v1/naive/feed/")
     assert (naive.queries, optimized.queries) == (1 + 9 * 3, 3)
     assert client.get(url, {"via": "carrier-pigeon"}).status_code == HTTPStatus.BAD_REQUEST
+
+
+def test_counts_survive_a_full_query_log(settings, seeded) -> None:
+    """With DEBUG on, Django keeps only the last 9,000 queries; a full log must not make a
+    later measurement come back empty."""
+    from django.db import connection
+
+    from querylab.measure import measure
+    from querylab.registry import CASES_BY_SLUG, PageTarget
+
+    settings.DEBUG = True
+    with connection.cursor() as cursor:
+        for _ in range(9_001):
+            cursor.execute("SELECT 1")
+
+    naive = measure(CASES_BY_SLUG["post-list"], "naive", PageTarget(), limit=3, repeat=1)
+
+    assert (naive.rows, naive.queries) == (3, 7)
+    assert sum(shape.count for shape in naive.shapes) == 7
