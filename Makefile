@@ -10,7 +10,7 @@ REQUIREMENTS := $(wildcard requirements/*.txt)
 PYTEST_ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help venv run test test-services coverage lint docs format clean
+.PHONY: help venv run test test-services coverage mutation lint docs format clean
 
 help:
 	@echo "make run            serve the site on http://127.0.0.1:$(PORT)/ (SQLite, demo data)"
@@ -19,6 +19,7 @@ help:
 	@echo "make lint           ruff, mypy and a check for missing migrations"
 	@echo "make coverage       make test-services with a line and branch coverage report"
 	@echo "make docs           regenerate docs/patterns.md from the case registry"
+	@echo "make mutation       break each optimization in a copy; the suite must fail every time"
 
 # The environment is rebuilt only when a requirements file changes.
 $(STAMP): $(REQUIREMENTS)
@@ -44,6 +45,9 @@ test-services: $(STAMP)
 coverage: $(STAMP)
 	scripts/with-services.sh $(BIN)/coverage run -m pytest --require-services $(PYTEST_ARGS)
 	$(BIN)/coverage report
+
+mutation: $(STAMP)
+	env -u DATABASE_URL -u REDIS_URL $(BIN)/python scripts/mutation.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
