@@ -24,3 +24,20 @@ def test_each_case_section_shows_both_selectors() -> None:
         assert case.naive_queries.text in section
         for variant in ("naive", "optimized"):
             assert case.selectors[variant].__name__ in section
+
+
+def test_the_readme_quotes_the_registry_formulas() -> None:
+    from django.conf import settings
+
+    readme = (settings.BASE_DIR / "README.md").read_text()
+    rows = {
+        line.split("`")[1]: line
+        for line in readme.splitlines()
+        if line.startswith("| `") and "→" in line
+    }
+    quoted = [case for case in CASES if case.slug in rows]
+
+    assert len(quoted) >= 12
+    for case in quoted:
+        row = rows[case.slug]
+        assert f"`{case.naive_queries}` → `{case.optimized_queries}`" in row, case.slug
