@@ -14,6 +14,7 @@ from django.db.models import Manager
 from pydantic import (
     AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     StringConstraints,
@@ -70,6 +71,14 @@ class TagOut(Out):
     slug: str
 
 
+def _sorted_by_name(value: Any) -> Any:
+    return sorted(_as_list(value), key=lambda tag: tag.name)
+
+
+# A post's tags, prefetched or not, in name order so every variant returns the same list.
+SortedTags = Annotated[list[TagOut], BeforeValidator(_sorted_by_name)]
+
+
 class CategoryOut(Out):
     name: str
     slug: str
@@ -122,14 +131,9 @@ class PostFeedOut(Out):
     published_at: datetime | None
     author: AuthorWithProfileOut
     category: CategoryOut
-    tags: list[TagOut]
+    tags: SortedTags
     comment_count: int
     recent_comments: list[CommentOut]
-
-    @field_validator("tags", mode="before")
-    @classmethod
-    def _tags(cls, value: Any) -> Any:
-        return sorted(_as_list(value), key=lambda tag: tag.name)
 
 
 class PostDetailOut(Out):
@@ -143,13 +147,8 @@ class PostDetailOut(Out):
     published_at: datetime | None
     author: AuthorOut
     category: CategoryOut
-    tags: list[TagOut]
+    tags: SortedTags
     comments: list[CommentWithProfileOut] = Field(validation_alias="comment_list")
-
-    @field_validator("tags", mode="before")
-    @classmethod
-    def _tags(cls, value: Any) -> Any:
-        return sorted(_as_list(value), key=lambda tag: tag.name)
 
 
 class PostTitleOut(Out):

@@ -298,15 +298,8 @@ def _tags(names: Iterable[str]) -> list[Tag]:
 
 
 def _insert_with_unique_slug(post: Post) -> Post:
-    base = slugify(post.title)[:200] or "post"
-    taken = set(Post.objects.filter(slug__startswith=base).values_list("slug", flat=True))
-    candidates = [
-        base,
-        *(f"{base}-{number}" for number in range(2, len(taken) + 2 + SLUG_ATTEMPTS)),
-    ]
-    free = [slug for slug in candidates if slug not in taken]
-    for slug in free[:SLUG_ATTEMPTS]:
-        post.slug = slug
+    for _ in range(SLUG_ATTEMPTS):
+        post.slug = allocate_slugs([post.title])[0]
         try:
             # A savepoint per attempt: a concurrent insert of the same slug loses only this try.
             with transaction.atomic():
