@@ -14,15 +14,24 @@ from typing import Any
 
 _STRING = re.compile(r"'(?:[^']|'')*'")
 _NUMBER = re.compile(r"(?<![\w.\"])-?\d+(?:\.\d+)?(?![\w\"])")
+_PLACEHOLDER = re.compile(r"%s|\$\d+")  # the driver's placeholders, before parameters go in
 _IN_LIST = re.compile(r"\(\s*\?(?:\s*,\s*\?)*\s*\)")
+_ROWS = re.compile(r"\(\.\.\.\)(?:\s*,\s*\(\.\.\.\))+")  # VALUES (...), (...): one row shape
 _SPACE = re.compile(r"\s+")
 _SAVEPOINT = re.compile(r"^\s*(?:SAVEPOINT|RELEASE SAVEPOINT|ROLLBACK TO SAVEPOINT)\b", re.I)
 
 
 def fingerprint(sql: str) -> str:
-    """Replace literals with `?`, collapse `IN (?, ?, ...)` lists, fold white space."""
+    """Replace literals and placeholders with `?`, collapse `IN (?, ?, ...)` lists and the rows of a
+    multi-row `VALUES`, fold white space.
+
+    It takes SQL as logged (parameters interpolated) or as sent (with `%s` placeholders): both give
+    the same shape, so a batch of 3 and a batch of 300 are one shape too.
+    """
     shape = _NUMBER.sub("?", _STRING.sub("?", sql))
+    shape = _PLACEHOLDER.sub("?", shape)
     shape = _IN_LIST.sub("(...)", shape)
+    shape = _ROWS.sub("(...)", shape)
     return _SPACE.sub(" ", shape).strip()
 
 

@@ -1,160 +1,222 @@
-"""Query assertions for tests: a count that must not change as the data grows.
+"""Query assertions for tests: counts that must not grow with the data, and no N+1 anywhere.
 
-`django_assert_num_queries` checks one number at one size. `assert_constant_queries` builds the
-data at several sizes, runs the same code on each, and fails when the count changes, naming the
-query shapes whose count grew, which is usually the N+1 itself.
+`django_assert_num_queries` checks one number, at one size, on the test's own thread.
+These go further, and every one works inside `async def` tests (see `querylab.capture`):
+
+- `assert_constant_queries(sizes, setup, run)` builds the data at several sizes and fails when the
+  count changes, with a table of query shapes per size and a diff of the query lists;
+- `no_n_plus_one(limit)` fails when one query shape repeats more than `limit` times in a block,
+  naming the app file and line that issued it (also a pytest marker: `querylab.pytest_plugin`);
+- `assert_num_queries(n)` is an exact count that also sees the async ORM's thread;
+- `print_queries()` captures without failing and prints the queries grouped by shape.
 """
 
 from __future__ import annotations
 
-import traceback
+import difflib
+import sys
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
-from django.db import connection, transaction
-from django.test.utils import CaptureQueriesContext
+from django.db import transaction
 
-from .sql import fingerprint, group_queries, is_savepoint
+from .capture import CapturedQueries, CapturedQuery, capture_queries, format_report
 
 __all__ = [
     "NPlusOneError",
-    "NPlusOneGuard",
     "QueryCountChangedError",
+    "QueryCountError",
     "QueryRun",
     "assert_constant_queries",
+    "assert_num_queries",
+    "capture_queries",
     "no_n_plus_one",
+    "print_queries",
 ]
+
+DEFAULT_REPEAT_LIMIT = 3
+_SHAPE_WIDTH = 140
 
 
 class QueryCountChangedError(AssertionError):
     """The query count depended on the size of the data."""
 
 
-@dataclass(frozen=True)
-class QueryRun:
-    size: int
-    queries: list[dict[str, str]]
-    counts: dict[str, int]  # fingerprint -> how often it ran
-
-    @property
-    def total(self) -> int:
-        return sum(self.counts.values())
-
-
-def assert_constant_queries(
-    sizes: Iterable[int],
-    setup: Callable[[int], Any],
-    run: Callable[[Any], Any],
-) -> list[QueryRun]:
-    """For each size: `setup(size)` builds the data, `run(setup's result)` is counted.
-
-    Each size runs in a savepoint that is rolled back, so every size starts from the same data.
-    Raise QueryCountChangedError, listing each query shape with its count per size, when the
-    totals differ. Return the runs, so a test can assert more about them.
-    """
-    runs = []
-    for size in sizes:
-        with transaction.atomic():
-            arguments = setup(size)
-            with CaptureQueriesContext(connection) as captured:
-                run(arguments)
-            shapes = group_queries(captured.captured_queries)
-            runs.append(
-                QueryRun(
-                    size=size,
-                    queries=list(captured.captured_queries),
-                    counts={shape.fingerprint: shape.count for shape in shapes},
-                )
-            )
-            transaction.set_rollback(True)
-    if len({run.total for run in runs}) > 1:
-        raise QueryCountChangedError(_explain(runs))
-    return runs
-
-
-def _explain(runs: list[QueryRun]) -> str:
-    sizes = ", ".join(f"{run.total} at size {run.size}" for run in runs)
-    lines = [f"The query count changed with the size of the data: {sizes}.", ""]
-    shapes = list(dict.fromkeys(shape for run in runs for shape in run.counts))
-    grew = [shape for shape in shapes if len({run.counts.get(shape, 0) for run in runs}) > 1]
-    lines.append("Query shapes whose count changed (count per size):")
-    for shape in grew:
-        counts = " / ".join(str(run.counts.get(shape, 0)) for run in runs)
-        lines.append(f"  [{counts}] {shape}")
-    return "\n".join(lines)
-
-
-# The N+1 guard: one query shape repeating inside a block is the signature of a lazy load per row.
-
-DEFAULT_REPEAT_LIMIT = 3
-APP_PACKAGES = ("blog", "users", "core", "config")  # not querylab: it runs the app, it is not it
+class QueryCountError(AssertionError):
+    """The block ran another number of queries than expected."""
 
 
 class NPlusOneError(AssertionError):
     """A query shape repeated more often than the guard allows."""
 
 
-@dataclass
-class _Issued:
-    fingerprint: str
-    origin: str  # "path/to/module.py:123 in function", the app code that issued it
+@dataclass(frozen=True)
+class QueryRun:
+    size: int
+    queries: list[CapturedQuery]
+
+    @property
+    def total(self) -> int:
+        return len(self.queries)
+
+    @property
+    def counts(self) -> Counter[str]:
+        """Fingerprint -> how often it ran."""
+        return Counter(query.fingerprint for query in self.queries)
 
 
-class NPlusOneGuard:
-    """A `connection.execute_wrapper` that records each query's shape and the app frame that
-    issued it; `check()` raises NPlusOneError when one shape ran more than `limit` times."""
+def assert_constant_queries(
+    sizes: Iterable[int],
+    setup: Callable[[int], Any],
+    run: Callable[[Any], Any],
+    *,
+    expected: int | None = None,
+) -> list[QueryRun]:
+    """For each size: `setup(size)` builds the data, `run(setup's result)` is counted.
 
-    def __init__(self, *, limit: int = DEFAULT_REPEAT_LIMIT) -> None:
-        self.limit = limit
-        self.issued: list[_Issued] = []
+    Each size runs in a savepoint that is rolled back, so every size starts from the same data.
+    Raise QueryCountChangedError when the totals differ (or differ from `expected`), explained by
+    each query shape's count per size and a diff of the queries at the smallest and largest size.
+    Return the runs, so a test can assert more about them.
+    """
+    runs = []
+    for size in sizes:
+        with transaction.atomic():
+            arguments = setup(size)
+            with capture_queries() as captured:
+                run(arguments)
+            runs.append(QueryRun(size=size, queries=list(captured.queries)))
+            transaction.set_rollback(True)
+    if len(runs) < 2:
+        raise ValueError("assert_constant_queries needs at least two sizes to compare")
+    totals = {run.total for run in runs}
+    if len(totals) > 1 or (expected is not None and totals != {expected}):
+        raise QueryCountChangedError(explain_runs(runs, expected=expected))
+    return runs
 
-    def __call__(
-        self, execute: Callable[..., Any], sql: str, params: Any, many: bool, context: Any
-    ) -> Any:
-        if not is_savepoint(sql):
-            self.issued.append(_Issued(fingerprint(sql), _app_origin()))
-        return execute(sql, params, many, context)
 
-    def check(self) -> None:
-        counts = Counter(query.fingerprint for query in self.issued)
-        repeated = [(shape, n) for shape, n in counts.items() if n > self.limit]
-        if not repeated:
-            return
-        lines = [f"N+1: a query shape ran more than {self.limit} times in one block:"]
-        for shape, n in repeated:
-            origins = Counter(q.origin for q in self.issued if q.fingerprint == shape)
-            where = ", ".join(f"{origin} (x{count})" for origin, count in origins.most_common(3))
-            lines.append(f"  x{n} {shape[:200]}")
-            lines.append(f"      issued from {where}")
-        raise NPlusOneError("\n".join(lines))
+def explain_runs(runs: list[QueryRun], *, expected: int | None = None) -> str:
+    """The failure message: totals, the per-size table of shapes, the diff of the query lists."""
+    totals = ", ".join(f"{run.total} at size {run.size}" for run in runs)
+    if len({run.total for run in runs}) > 1:
+        headline = f"The query count changed with the size of the data: {totals}."
+    else:
+        headline = f"Expected {expected} queries at every size: {totals}."
+    return "\n".join([headline, "", *shape_table(runs), "", *query_diff(runs[0], runs[-1])])
+
+
+def shape_table(runs: list[QueryRun]) -> list[str]:
+    """Every query shape with its count at each size; `grew` marks those whose count changed."""
+    shapes = list(dict.fromkeys(shape for run in runs for shape in run.counts))
+    width = max(len(str(run.size)) for run in runs) + 5
+    lines = [
+        "Queries per shape at each size:",
+        "       " + "".join(f"{'N=' + str(r.size):>{width}}" for r in runs),
+    ]
+    for shape in shapes:
+        counts = [run.counts.get(shape, 0) for run in runs]
+        flag = "grew " if len(set(counts)) > 1 else "     "
+        cells = "".join(f"{count:>{width}}" for count in counts)
+        lines.append(f"  {flag}{cells}  {_clip(shape)}")
+    return lines
+
+
+def query_diff(smallest: QueryRun, largest: QueryRun, *, max_lines: int = 40) -> list[str]:
+    """The query lists of two sizes as a diff, shapes only; repeated lines folded into `(xN)`."""
+    before = [_clip(query.fingerprint) for query in smallest.queries]
+    after = [_clip(query.fingerprint) for query in largest.queries]
+    diff = [
+        line
+        for line in difflib.unified_diff(before, after, lineterm="", n=1)
+        if not line.startswith(("---", "+++", "@@"))
+    ]
+    lines = [
+        f"Queries at N={smallest.size} (-) and N={largest.size} (+), in order, with one unchanged "
+        "query around each change; a block that repeats is shown once:"
+    ]
+    folded = fold_repeats(diff)
+    lines += [f"  {line}" for line in folded[:max_lines]]
+    if len(folded) > max_lines:
+        lines.append(f"  ... {len(folded) - max_lines} more lines")
+    return lines
+
+
+def fold_repeats(lines: list[str], *, max_period: int = 12) -> list[str]:
+    """Fold consecutive repeats of a line or of a block of lines: an N+1 over several relations
+    is one block of queries per row, and reads better as that block once with its count."""
+    folded: list[str] = []
+    i = 0
+    while i < len(lines):
+        period, repeats = 1, 1
+        for p in range(1, max_period + 1):
+            block = lines[i : i + p]
+            if len(block) < p:
+                break
+            r = 1
+            while lines[i + r * p : i + (r + 1) * p] == block:
+                r += 1
+            if r > 1 and r * p > period * repeats:
+                period, repeats = p, r
+        if repeats == 1:
+            folded.append(lines[i])
+        elif period == 1:
+            folded.append(f"{lines[i]}  (x{repeats})")
+        else:
+            folded.append(f"the next {period} lines, {repeats} times:")
+            folded += [f"  {line}" for line in lines[i : i + period]]
+        i += period * repeats
+    return folded
 
 
 @contextmanager
-def no_n_plus_one(*, limit: int = DEFAULT_REPEAT_LIMIT) -> Iterator[NPlusOneGuard]:
+def assert_num_queries(expected: int) -> Iterator[CapturedQueries]:
+    """Exactly `expected` queries in the block, on any thread: usable in `async def` tests, where
+    `django_assert_num_queries` sees nothing the async ORM runs. The failure lists them grouped."""
+    with capture_queries() as captured:
+        yield captured
+    if captured.count != expected:
+        raise QueryCountError(
+            f"Expected {expected} queries, {captured.count} ran.\n{captured.report()}"
+        )
+
+
+@contextmanager
+def no_n_plus_one(*, limit: int = DEFAULT_REPEAT_LIMIT) -> Iterator[CapturedQueries]:
     """Fail when any query shape repeats more than `limit` times inside the block."""
-    guard = NPlusOneGuard(limit=limit)
-    with connection.execute_wrapper(guard):
-        yield guard
-    guard.check()
+    with capture_queries() as captured:
+        yield captured
+    check_repeats(captured.queries, limit=limit)
 
 
-def _app_origin() -> str:
-    """The innermost frame of the project's app code (not Django, not tests) on the stack."""
-    root = Path(__file__).resolve().parent.parent
-    for frame in reversed(traceback.extract_stack()[:-2]):
-        path = Path(frame.filename)
+def check_repeats(queries: list[CapturedQuery], *, limit: int) -> None:
+    """Raise NPlusOneError naming each shape that ran more than `limit` times, and where from."""
+    counts = Counter(query.fingerprint for query in queries)
+    repeated = [(shape, n) for shape, n in counts.most_common() if n > limit]
+    if not repeated:
+        return
+    lines = [f"N+1: a query shape ran more than {limit} times in one block:"]
+    for shape, n in repeated:
+        origins = Counter(query.origin for query in queries if query.fingerprint == shape)
+        where = ", ".join(f"{origin} (x{count})" for origin, count in origins.most_common(3))
+        lines.append(f"  x{n} {_clip(shape, 200)}")
+        lines.append(f"      issued from {where}")
+    raise NPlusOneError("\n".join(lines))
+
+
+@contextmanager
+def print_queries(
+    label: str = "queries", *, file: IO[str] | None = None
+) -> Iterator[CapturedQueries]:
+    """Capture without failing, for debugging: print the block's queries grouped by shape."""
+    with capture_queries() as captured:
         try:
-            relative = path.resolve().relative_to(root)
-        except ValueError:
-            continue
-        if (
-            relative.parts
-            and relative.parts[0] in APP_PACKAGES
-            and "testing.py" not in relative.parts
-        ):
-            return f"{relative}:{frame.lineno} in {frame.name}"
-    return "(no app code on the stack: a template or a library read it lazily)"
+            yield captured
+        finally:
+            print(f"--- {label} ---\n{format_report(captured.queries)}", file=file or sys.stdout)
+
+
+def _clip(text: str, width: int = _SHAPE_WIDTH) -> str:
+    return text if len(text) <= width else text[: width - 3] + "..."

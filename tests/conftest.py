@@ -19,6 +19,9 @@ from blog.models import Category, Post, Tag
 from tests.factories import CategoryFactory, PostFactory, TagFactory, UserFactory
 from users.models import User
 
+# The query assertions as markers, an option and ini settings (see pyproject.toml).
+pytest_plugins = ["querylab.pytest_plugin"]
+
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption(

@@ -3,11 +3,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
-import pytest
 from django.test import Client
 
 from blog.models import Comment, Post, Tag
-from querylab.testing import no_n_plus_one
 
 PROBLEM = "application/problem+json"
 
@@ -34,19 +32,3 @@ def row_counts() -> dict[str, int]:
         "comments": Comment.objects.count(),
         "post_tags": Post.tags.through.objects.count(),
     }
-
-
-@pytest.fixture(autouse=True)
-def _no_n_plus_one_in_requests(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Every API request these tests make runs under the N+1 guard, except the naive variants
-    (which exist to show the problem) and the lab (which runs them)."""
-    original = Client.request
-
-    def guarded(self: Client, **request: Any) -> Any:
-        path = request.get("PATH_INFO", "")
-        if "/naive/" in path or path.startswith("/lab/"):
-            return original(self, **request)
-        with no_n_plus_one():
-            return original(self, **request)
-
-    monkeypatch.setattr(Client, "request", guarded)

@@ -41,6 +41,21 @@ def test_fingerprint_keeps_digits_inside_names() -> None:
     assert fingerprint(sql) == 'SELECT T3."id", "table2"."col1" FROM "table2" WHERE T3."id" = ?'
 
 
+def test_fingerprint_is_the_same_for_sql_as_sent_and_as_logged() -> None:
+    sent = 'SELECT "id" FROM "blog_post" WHERE "slug" = %s AND "id" IN (%s, %s, %s)'
+    logged = """SELECT "id" FROM "blog_post" WHERE "slug" = 'a-b' AND "id" IN (4, 5, 6)"""
+
+    assert fingerprint(sent) == fingerprint(logged)
+    assert fingerprint(sent) == 'SELECT "id" FROM "blog_post" WHERE "slug" = ? AND "id" IN (...)'
+
+
+def test_fingerprint_folds_the_rows_of_a_multi_row_insert() -> None:
+    three = 'INSERT INTO "t" ("a", "b") VALUES (%s, %s), (%s, %s), (%s, %s)'
+    one = 'INSERT INTO "t" ("a", "b") VALUES (1, \'x\')'
+
+    assert fingerprint(three) == fingerprint(one) == 'INSERT INTO "t" ("a", "b") VALUES (...)'
+
+
 def test_savepoints_are_left_out_of_groups() -> None:
     queries = [
         {"sql": 'SAVEPOINT "s1"', "time": "0.001"},
