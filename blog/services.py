@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import partial
 
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
@@ -15,6 +16,7 @@ from core.errors import DomainValidationError
 from users.models import User
 
 from .models import Category, Comment, Post, Tag
+from .notifications import notify_author_of_comment
 from .schemas import CommentIn, PostImportIn, PostIn, PostPatchIn, PostRetitleIn
 from .stats import invalidate_stats
 
@@ -67,7 +69,10 @@ def post_delete(*, post: Post) -> None:
 
 
 def comment_create(*, post: Post, author: User, data: CommentIn) -> Comment:
-    return Comment.objects.create(post=post, author=author, body=data.body)
+    """Save the comment; mail the post's author once it has committed. Queries: 1."""
+    comment = Comment.objects.create(post=post, author=author, body=data.body)
+    transaction.on_commit(partial(notify_author_of_comment, comment.pk))
+    return comment
 
 
 # post-import: many posts at once, all or nothing.

@@ -95,6 +95,13 @@ class PostFactory(DjangoModelFactory[Post]):
         CommentFactory.create_batch(extracted, post=self, **fields)
 
 
+class AuthorFactory(UserFactory):
+    """A user with three published posts; `AuthorFactory(posts__category=news)` sets a field on
+    each. RelatedFactoryList creates them after the user, pointing `author` back at it."""
+
+    posts = factory.RelatedFactoryList(PostFactory, factory_related_name="author", size=3)
+
+
 class CommentFactory(DjangoModelFactory[Comment]):
     class Meta:
         model = Comment

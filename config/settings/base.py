@@ -149,6 +149,11 @@ SPECTACULAR_SETTINGS = {
 # The seed command creates a `demo` login with a published password only where this is True.
 DEMO_LOGIN_ENABLED = False
 
+# Comment notifications (blog.notifications) go through SMTP on localhost by default; a mail
+# server that does not answer must not hold a request for long.
+DEFAULT_FROM_EMAIL = "blog@localhost"
+EMAIL_TIMEOUT = 5
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -27,3 +27,6 @@ if Path("/.dockerenv").exists():
     INTERNAL_IPS += [ip.rsplit(".", 1)[0] + ".1" for ip in container_ips]
 
 DEMO_LOGIN_ENABLED = True
+
+# Mail is printed to the runserver console, not sent.
+EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"

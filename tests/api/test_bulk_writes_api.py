@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from http import HTTPStatus
+from typing import Any
 
 import pytest
 from django.urls import reverse
 
 from blog.models import Post
+from querylab.testing import assert_constant_queries
 from tests.api.conftest import assert_problem, row_counts, send
 from tests.factories import PostFactory, TagFactory
 
@@ -66,6 +68,29 @@ def test_import_validation(author_client, news, payload) -> None:
     assert_problem(send(author_client, "post", IMPORT, payload), HTTPStatus.UNPROCESSABLE_ENTITY)
 
     assert row_counts() == before
+
+
+@pytest.mark.parametrize(
+    "sizes",
+    [
+        pytest.param((5, 90), id="5 and 90 rows"),
+        # SQLite allows 999 parameters per statement, so bulk_create splits 500 rows into several
+        # INSERTs there; PostgreSQL takes them in one.
+        pytest.param((5, 500), id="5 and 500 rows", marks=pytest.mark.postgres),
+    ],
+)
+def test_import_costs_the_same_queries_at_any_size(author_client, news, sizes) -> None:
+    TagFactory.create(name="django", slug="django")
+
+    def batch(n: int) -> dict[str, Any]:
+        return {
+            "posts": [{**row, "title": f"Batch of {n}, row {i}"} for i, row in enumerate(rows(n))]
+        }
+
+    def post_batch(body: dict[str, Any]) -> None:
+        assert send(author_client, "post", IMPORT, body).status_code == HTTPStatus.CREATED
+
+    assert_constant_queries(sizes, setup=batch, run=post_batch)
 
 
 def test_import_needs_a_login(client, news) -> None:

@@ -4,13 +4,17 @@ junk bodies on every write. The test client re-raises server errors, so a 500 fa
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from http import HTTPStatus
+from typing import Any
 
 import pytest
 from django.core.management import call_command
+from django.test import Client
 
 from querylab.registry import CASES, SURFACES, VARIANTS
 from tests.factories import PostFactory
+from tests.shared_data import shared_data
 
 pytestmark = pytest.mark.django_db
 
@@ -32,24 +36,28 @@ JUNK_VALUES = [
 JUNK_KEYS = ["limit", "page", "after", "cursor", "viewer", "tag", "author", "category", "n", "via"]
 
 
-@pytest.fixture
-def urls(client) -> list[str]:
-    call_command("seed", "--users=3", "--posts-per-user=3", "--comments-per-post=2", verbosity=0)
-    cases = client.get("/lab/cases.json").json()["cases"]
-    listed = [
-        entry["urls"][variant][surface]
-        for entry in cases
-        for variant in VARIANTS
-        for surface in SURFACES
-        if "admin" not in entry["techniques"]
-        and entry["kind"] == "read"
-        and entry["urls"][variant][surface]
-    ]
-    lab_pages = [f"/lab/{case.slug}/" for case in CASES if not case.staff_only]
-    public = ["/api/v1/posts/", "/api/v1/users/", "/", "/lab/"]
-    post = PostFactory.create()
-    public += [f"/api/v1/posts/{post.slug}/", f"/api/v1/posts/{post.slug}/comments/"]
-    return [url.split("?")[0] for url in listed] + lab_pages + public
+@pytest.fixture(scope="module")
+def urls(django_db_setup: None, django_db_blocker: Any) -> Iterator[list[str]]:
+    """Seeded once for the module (these tests only read), rolled back after its last test."""
+    with shared_data(django_db_blocker):
+        call_command(
+            "seed", "--users=3", "--posts-per-user=3", "--comments-per-post=2", verbosity=0
+        )
+        cases = Client().get("/lab/cases.json").json()["cases"]
+        listed = [
+            entry["urls"][variant][surface]
+            for entry in cases
+            for variant in VARIANTS
+            for surface in SURFACES
+            if "admin" not in entry["techniques"]
+            and entry["kind"] == "read"
+            and entry["urls"][variant][surface]
+        ]
+        lab_pages = [f"/lab/{case.slug}/" for case in CASES if not case.staff_only]
+        public = ["/api/v1/posts/", "/api/v1/users/", "/", "/lab/"]
+        post = PostFactory.create()
+        public += [f"/api/v1/posts/{post.slug}/", f"/api/v1/posts/{post.slug}/comments/"]
+        yield [url.split("?")[0] for url in listed] + lab_pages + public
 
 
 def test_junk_query_parameters_never_cause_a_500(client, urls) -> None:
