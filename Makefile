@@ -8,6 +8,9 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-requirements
 REQUIREMENTS := $(wildcard requirements/*.txt)
 PYTEST_ARGS ?=
+# Parallel test processes (pytest-xdist); each has its own test database and cache prefix.
+# PYTEST_WORKERS=0 runs in this process, for pdb or -s.
+PYTEST_WORKERS ?= auto
 
 .DEFAULT_GOAL := help
 .PHONY: help venv run test test-services coverage mutation lint docs format clean
@@ -37,10 +40,10 @@ run: $(STAMP)
 
 # The embedded defaults, whatever the calling shell exports.
 test: $(STAMP)
-	env -u DATABASE_URL -u REDIS_URL $(BIN)/pytest $(PYTEST_ARGS)
+	env -u DATABASE_URL -u REDIS_URL $(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 test-services: $(STAMP)
-	scripts/with-services.sh $(BIN)/pytest --require-services $(PYTEST_ARGS)
+	scripts/with-services.sh $(BIN)/pytest -n $(PYTEST_WORKERS) --require-services $(PYTEST_ARGS)
 
 coverage: $(STAMP)
 	scripts/with-services.sh $(BIN)/coverage run -m pytest --require-services $(PYTEST_ARGS)

@@ -25,7 +25,9 @@ from django.test import AsyncClient, Client
 from .capture import capture_queries
 from .testing import DEFAULT_REPEAT_LIMIT, check_repeats, no_n_plus_one
 
-_printed = pytest.StashKey[list[tuple[str, str]]]()
+# The report travels in the test report's user_properties, so under pytest-xdist it reaches the
+# controller process that prints the summary.
+_PROPERTY = "querylab_queries"
 
 MARKERS = [
     "no_n_plus_one(limit=3): fail when one query shape repeats more than `limit` times in the test",
@@ -63,7 +65,30 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def pytest_configure(config: pytest.Config) -> None:
     for marker in MARKERS:
         config.addinivalue_line("markers", marker)
-    config.stash[_printed] = []
+    config.pluginmanager.register(PrintedQueries(), "querylab-printed-queries")
+
+
+class PrintedQueries:
+    """Collects the printed-queries reports from test reports and prints them at the end."""
+
+    def __init__(self) -> None:
+        self.reports: list[tuple[str, str]] = []
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        if report.when == "call":
+            self.reports += [
+                (report.nodeid, str(value))
+                for name, value in report.user_properties
+                if name == _PROPERTY
+            ]
+
+    def pytest_terminal_summary(self, terminalreporter: Any) -> None:
+        if not self.reports:
+            return
+        terminalreporter.write_sep("=", "queries per test")
+        for nodeid, report in self.reports:
+            terminalreporter.write_line(nodeid, bold=True)
+            terminalreporter.write_line(report)
 
 
 @pytest.hookimpl(wrapper=True)
@@ -77,20 +102,10 @@ def pytest_runtest_call(item: pytest.Item) -> Generator[None, Any, Any]:
             outcome = yield
         finally:
             if printing:
-                item.config.stash[_printed].append((item.nodeid, captured.report()))
+                item.user_properties.append((_PROPERTY, captured.report()))
     if guard is not None:
         check_repeats(captured.queries, limit=guard.kwargs.get("limit", DEFAULT_REPEAT_LIMIT))
     return outcome
-
-
-def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
-    printed = config.stash.get(_printed, [])
-    if not printed:
-        return
-    terminalreporter.write_sep("=", "queries per test")
-    for nodeid, report in printed:
-        terminalreporter.write_line(nodeid, bold=True)
-        terminalreporter.write_line(report)
 
 
 @pytest.fixture(autouse=True)

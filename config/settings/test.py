@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 from .base import *  # noqa: F403
 from .base import CACHES, DATABASES
 
@@ -13,5 +15,6 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 DATABASES["default"]["CONN_MAX_AGE"] = 0
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = False
 
-# A prefix of its own, so the suite only ever deletes its own keys on a shared Redis.
-CACHES["default"]["KEY_PREFIX"] = "test"
+# A prefix of its own, so the suite only ever deletes its own keys on a shared Redis; and one per
+# pytest-xdist worker ("testgw0", "testgw1"), so parallel workers never clear each other's keys.
+CACHES["default"]["KEY_PREFIX"] = "test" + os.environ.get("PYTEST_XDIST_WORKER", "")

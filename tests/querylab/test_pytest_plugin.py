@@ -232,11 +232,17 @@ def test_print_queries_prints_the_grouped_queries_at_the_end(plugin_run: str) ->
     assert "test_inner.py::test_marked_optimized" not in printed
 
 
-def test_the_option_prints_every_test(inner_folder: Path) -> None:
-    output = run_inner(inner_folder, "--print-queries", "-k", "marked_optimized or printed")
+@pytest.mark.parametrize(
+    "workers",
+    [pytest.param([], id="one process"), pytest.param(["-n", "2"], id="pytest-xdist workers")],
+)
+def test_the_option_prints_every_test(inner_folder: Path, workers: list[str]) -> None:
+    output = run_inner(
+        inner_folder, *workers, "--print-queries", "-k", "marked_optimized or printed"
+    )
 
     printed = printed_section(output)
-    assert re.findall(r"^test_inner\.py::\S+$", printed, re.M) == [
+    assert sorted(re.findall(r"^test_inner\.py::\S+$", printed, re.M)) == [
         "test_inner.py::test_marked_optimized",
         "test_inner.py::test_printed",
     ]
