@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from django.conf import settings
+
+from tests.subprocesses import run_python
 
 PROJECT_DIR = Path(settings.BASE_DIR)
 TARGET = "tests/test_services.py::test_database_is_postgresql"
@@ -25,15 +26,7 @@ def pytest_collection_modifyitems(items):
 
 
 def run_pytest(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", *args],
-        cwd=PROJECT_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    return run_python("-m", "pytest", "-p", "no:cacheprovider", *args, cwd=PROJECT_DIR, env=env)
 
 
 def test_missing_services_are_a_usage_error() -> None:

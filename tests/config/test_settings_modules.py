@@ -9,11 +9,12 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from django.conf import settings
+
+from tests import subprocesses
 
 PROJECT_DIR = Path(settings.BASE_DIR)
 
@@ -45,15 +46,7 @@ def run_python(
         "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
         **env,
     }
-    return subprocess.run(
-        [sys.executable, *args],
-        cwd=PROJECT_DIR,
-        env=environ,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    return subprocesses.run_python(*args, cwd=PROJECT_DIR, env=environ)
 
 
 def dump_settings(settings_module: str, tmp_path: Path, **env: str) -> dict[str, object]:

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from django.conf import settings
+
+from tests.subprocesses import run_python
 
 PROJECT_DIR = Path(settings.BASE_DIR)
 
@@ -137,27 +137,20 @@ def run_inner(folder: Path, *options: str) -> str:
         **{k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}},
         "PYTHONPATH": str(PROJECT_DIR),
     }
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pytest",
-            "-p",
-            "querylab.pytest_plugin",
-            "-p",
-            "no:cacheprovider",
-            "--ds=config.settings.test",
-            "-rA",
-            "--tb=short",
-            *options,
-            "test_inner.py",
-        ],
+    result = run_python(
+        "-m",
+        "pytest",
+        "-p",
+        "querylab.pytest_plugin",
+        "-p",
+        "no:cacheprovider",
+        "--ds=config.settings.test",
+        "-rA",
+        "--tb=short",
+        *options,
+        "test_inner.py",
         cwd=folder,
         env=env,
-        capture_output=True,
-        text=True,
-        timeout=180,
-        check=False,
     )
     assert "test_inner.py" in result.stdout, result.stdout + result.stderr
     return result.stdout
