@@ -11,10 +11,10 @@ from rest_framework.authtoken.models import Token
 
 from blog.models import Post
 from core.api import WriteRateThrottle
+from querylab.datasets import build_data
 from querylab.testing import assert_constant_queries
 from tests.api.conftest import assert_problem, row_counts, send
 from tests.factories import CommentFactory, PostFactory, TagFactory, UserFactory
-from tests.querylab.conftest import build_data
 
 pytestmark = pytest.mark.django_db
 

@@ -4,10 +4,10 @@ from http import HTTPStatus
 
 import pytest
 
+from querylab.datasets import build_data
 from querylab.testing import assert_constant_queries
 from tests.api.conftest import assert_problem
 from tests.factories import CommentFactory, PostFactory, UserFactory
-from tests.querylab.conftest import build_data
 
 pytestmark = pytest.mark.django_db
 

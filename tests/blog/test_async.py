@@ -21,8 +21,8 @@ from asgiref.sync import async_to_sync, sync_to_async
 from django.db import connection, connections
 
 from blog import async_reads
+from querylab.datasets import build_data
 from tests.factories import PostFactory
-from tests.querylab.conftest import build_data
 
 
 @pytest_asyncio.fixture

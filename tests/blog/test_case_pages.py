@@ -9,8 +9,8 @@ from django.urls import reverse
 
 from blog.models import Post
 from blog.selectors import PostCursor
+from querylab.datasets import build_data
 from tests.factories import CommentFactory, PostFactory, UserFactory
-from tests.querylab.conftest import build_data
 
 pytestmark = pytest.mark.django_db
 

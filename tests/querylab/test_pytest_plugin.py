@@ -22,7 +22,7 @@ import pytest
 from blog.models import Post
 from querylab.measure import render_page
 from querylab.registry import CASES_BY_SLUG
-from tests.querylab.conftest import build_data
+from querylab.datasets import build_data
 from users.models import User
 
 FEED = CASES_BY_SLUG["post-feed"]

@@ -10,6 +10,7 @@ import pytest
 from django.db import connections
 
 from blog.models import Post
+from querylab.datasets import build_data
 from querylab.measure import render_page
 from querylab.registry import CASES_BY_SLUG, Variant
 from querylab.testing import (
@@ -23,7 +24,6 @@ from querylab.testing import (
     no_n_plus_one,
     print_queries,
 )
-from tests.querylab.conftest import build_data
 
 pytestmark = pytest.mark.django_db
 

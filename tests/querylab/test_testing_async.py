@@ -22,8 +22,8 @@ from django.test.utils import CaptureQueriesContext
 
 from blog import async_reads
 from blog.models import Post
+from querylab.datasets import build_data
 from querylab.testing import NPlusOneError, QueryCountError, assert_num_queries, no_n_plus_one
-from tests.querylab.conftest import build_data
 from users.models import User
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.django_db(transaction=True)]
