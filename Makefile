@@ -13,7 +13,7 @@ PYTEST_ARGS ?=
 PYTEST_WORKERS ?= auto
 
 .DEFAULT_GOAL := help
-.PHONY: help venv run test test-services coverage mutation lint docs format clean
+.PHONY: help venv run test test-services coverage mutation lint docs format clean bench bench-report bench-smoke
 
 help:
 	@echo "make run            serve the site on http://127.0.0.1:$(PORT)/ (SQLite, demo data)"
@@ -23,6 +23,8 @@ help:
 	@echo "make coverage       make test-services with a line and branch coverage report"
 	@echo "make docs           regenerate docs/patterns.md from the case registry"
 	@echo "make mutation       break each optimization in a copy; the suite must fail every time"
+	@echo "make bench          measure every case on SQLite and PostgreSQL; regenerate docs/benchmarks.md"
+	@echo "make bench-smoke    the bench at tiny sizes on both databases, so it cannot rot (CI)"
 
 # The environment is rebuilt only when a requirements file changes.
 $(STAMP): $(REQUIREMENTS)
@@ -61,6 +63,8 @@ lint: $(STAMP)
 	env -u DATABASE_URL -u REDIS_URL $(BIN)/python manage.py patterns_doc --check
 	env -u DATABASE_URL -u REDIS_URL DJANGO_SETTINGS_MODULE=config.settings.test \
 		$(BIN)/python manage.py spectacular --validate --fail-on-warn --file /dev/null
+	env -u DATABASE_URL -u REDIS_URL DJANGO_SETTINGS_MODULE=config.settings.test \
+		$(BIN)/python manage.py bench_report --check $(BENCH_DIR)/sqlite.json $(BENCH_DIR)/postgresql.json
 
 docs: $(STAMP)
 	env -u DATABASE_URL -u REDIS_URL $(BIN)/python manage.py patterns_doc
@@ -71,3 +75,20 @@ format: $(STAMP)
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .coverage htmlcov
+
+# Benchmarks: one run per database, then the page, chart and README headline from their JSON.
+BENCH_ARGS ?=
+BENCH_DIR := docs/benchmarks
+
+bench: $(STAMP)
+	env -u DATABASE_URL -u REDIS_URL $(BIN)/python manage.py bench $(BENCH_ARGS) --json $(BENCH_DIR)/sqlite.json
+	scripts/with-services.sh $(BIN)/python manage.py bench $(BENCH_ARGS) --json $(BENCH_DIR)/postgresql.json
+	$(MAKE) bench-report
+
+bench-report: $(STAMP)
+	env -u DATABASE_URL -u REDIS_URL $(BIN)/python manage.py bench_report $(BENCH_DIR)/sqlite.json $(BENCH_DIR)/postgresql.json
+
+SMOKE := --sizes 2,4 --repeat 1 --serializer-rows 4 --export-rows 300
+bench-smoke: $(STAMP)
+	env -u DATABASE_URL -u REDIS_URL $(BIN)/python manage.py bench $(SMOKE) -v 0
+	scripts/with-services.sh $(BIN)/python manage.py bench $(SMOKE) -v 0

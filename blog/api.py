@@ -30,7 +30,7 @@ from core.case_api import CaseAPIView, results_model
 from core.case_views import InvalidParameterError, parse_limit
 from core.openapi import LIMIT, query
 
-from . import exports, schemas, selectors, services, stats
+from . import exports, feed_tiers, schemas, selectors, services, stats
 from .case_params import CommentedFlagsParams, PostDetailParams, PostPageParams
 from .drf_serializers import NestedPostSerializer
 from .models import Post
@@ -213,6 +213,25 @@ class PostListCaseAPI(CaseAPIView):
 
 class PostFeedCaseAPI(CaseAPIView):
     item_model = schemas.PostFeedOut
+
+
+class PostFeedDbJsonAPI(PostFeedCaseAPI):
+    """The feed as PostgreSQL builds it (`feed_tiers.post_feed_db_json`): the body is the
+    database's JSON, passed through unvalidated. A 404 problem on another database."""
+
+    def get(self, request: Request, **url_kwargs: Any) -> HttpResponse:
+        try:
+            limit = parse_limit(request.query_params)
+        except InvalidParameterError as error:
+            raise ProblemError(HTTPStatus.BAD_REQUEST, str(error)) from None
+        try:
+            body = feed_tiers.post_feed_db_json(limit=limit)
+        except feed_tiers.NeedsPostgreSQLError:
+            raise ProblemError(
+                HTTPStatus.NOT_FOUND,
+                "This endpoint needs PostgreSQL; this server runs another database.",
+            ) from None
+        return HttpResponse(body, content_type="application/json")
 
 
 class PostDetailCaseAPI(PostDetailParams, CaseAPIView):

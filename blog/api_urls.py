@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.urls import path, re_path
 
-from . import api, async_api, async_reads
+from . import api, async_api, async_reads, feed_tiers
 from . import exports as e
 from . import selectors as s
 from . import services as w
@@ -39,6 +39,9 @@ urlpatterns = [
     path("optimized/posts/", api.PostListCaseAPI.as_view(selector=s.post_list_optimized), name="post-list-optimized"),
     path("naive/feed/", api.PostFeedCaseAPI.as_view(selector=s.post_feed_naive), name="post-feed-naive"),
     path("optimized/feed/", api.PostFeedCaseAPI.as_view(selector=s.post_feed_optimized), name="post-feed-optimized"),
+    # The feed's tiers past the ORM (blog/feed_tiers.py), measured by `bench`.
+    path("values/feed/", api.PostFeedCaseAPI.as_view(selector=feed_tiers.post_feed_values), name="post-feed-values"),
+    path("db-json/feed/", api.PostFeedDbJsonAPI.as_view(), name="post-feed-db-json"),
     path("naive/posts/<slug:slug>/", api.PostDetailCaseAPI.as_view(selector=s.post_detail_naive), name="post-detail-naive"),
     path("optimized/posts/<slug:slug>/", api.PostDetailCaseAPI.as_view(selector=s.post_detail_optimized), name="post-detail-optimized"),
     path("naive/tags/", api.TagCloudCaseAPI.as_view(selector=s.tag_cloud_naive), name="tag-cloud-naive"),

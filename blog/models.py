@@ -68,6 +68,7 @@ class Post(models.Model):
     # Reading one on a post from a selector that did not set it raises AttributeError.
     comment_count: int
     recent_comments: list[Comment]
+    tag_list: list[Tag]
     comment_list: list[Comment]
     viewer_commented: bool
     author_name: str

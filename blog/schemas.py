@@ -72,7 +72,10 @@ class TagOut(Out):
 
 
 def _sorted_by_name(value: Any) -> Any:
-    return sorted(_as_list(value), key=lambda tag: tag.name)
+    # Tag instances from the ORM, or dicts from values() rows (blog.feed_tiers).
+    return sorted(
+        _as_list(value), key=lambda tag: tag["name"] if isinstance(tag, dict) else tag.name
+    )
 
 
 # A post's tags, prefetched or not, in name order so every variant returns the same list.
@@ -131,7 +134,9 @@ class PostFeedOut(Out):
     published_at: datetime | None
     author: AuthorWithProfileOut
     category: CategoryOut
-    tags: SortedTags
+    # Read from `tag_list`: a Prefetch to_attr on the optimized posts, a list the naive selector
+    # sets, a key of the values() rows; written out as `tags`.
+    tags: SortedTags = Field(validation_alias="tag_list")
     comment_count: int
     recent_comments: list[CommentOut]
 

@@ -50,7 +50,7 @@ def post_list_optimized(*, limit: int) -> QuerySet[Post]:
 
 
 def post_feed_naive(*, limit: int) -> list[Post]:
-    """Count and fetch comments per post here; the template loads the rest lazily.
+    """Count and fetch comments and tags per post here; the template loads the rest lazily.
 
     Queries: 1 + 9N when every post has three comments or more (per post: comment count,
     newest comments, author, profile, category, tags, and the author of each of three comments).
@@ -59,6 +59,7 @@ def post_feed_naive(*, limit: int) -> list[Post]:
     for post in posts:
         post.comment_count = post.comments.count()
         post.recent_comments = list(post.comments.newest_first()[:FEED_COMMENTS])
+        post.tag_list = list(post.tags.order_by("name"))
     return posts
 
 
@@ -70,7 +71,12 @@ def feed_queryset() -> PostQuerySet:
         Post.objects.published()
         .select_related("author__profile", "category")
         .defer("body")  # the card never shows it
-        .prefetch_related("tags", Prefetch("comments", queryset=recent, to_attr="recent_comments"))
+        .prefetch_related(
+            # to_attr: a plain list per post. Without it Django builds a filtered queryset for
+            # every post's `tags` manager, about a tenth of a millisecond each.
+            Prefetch("tags", queryset=Tag.objects.order_by("name"), to_attr="tag_list"),
+            Prefetch("comments", queryset=recent, to_attr="recent_comments"),
+        )
         .with_comment_count()
     )
 

@@ -1,7 +1,8 @@
-"""A small server-side SVG bar chart: no JavaScript, no CDN, readable without CSS."""
+"""Small server-side SVG charts (bars, and lines on log axes): no JavaScript, no CDN."""
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from html import escape
 
@@ -47,3 +48,96 @@ def bar_chart(groups: list[tuple[str, list[Bar]]], *, title: str) -> str:
             y += BAR_HEIGHT + 6
     parts.append("</svg>")
     return "".join(parts)
+
+
+@dataclass(frozen=True)
+class Series:
+    label: str
+    colour: str
+    points: list[tuple[float, float]]  # (x, y), both positive: the axes are logarithmic
+    dashed: bool = False
+
+
+LINE_WIDTH, LINE_HEIGHT = 640, 360
+MARGIN_LEFT, MARGIN_RIGHT, MARGIN_TOP, MARGIN_BOTTOM = 70, 170, 30, 45
+
+
+def line_chart(series: list[Series], *, title: str, x_label: str, y_label: str) -> str:
+    """Lines on log-log axes, a legend on the right: time against N, where an N+1 is a slope of
+    one and a flat count a line that barely rises."""
+    points = [point for line in series for point in line.points if point[0] > 0 and point[1] > 0]
+    if not points:
+        return (
+            f'<svg xmlns="http://www.w3.org/2000/svg" role="img" width="{LINE_WIDTH}" height="40">'
+            f'<text x="10" y="25" font-family="sans-serif">{escape(title)}: no data</text></svg>'
+        )
+    (x_low, x_high), (y_low, y_high) = (
+        _decades(min(p[0] for p in points), max(p[0] for p in points)),
+        _decades(min(p[1] for p in points), max(p[1] for p in points)),
+    )
+    plot_w = LINE_WIDTH - MARGIN_LEFT - MARGIN_RIGHT
+    plot_h = LINE_HEIGHT - MARGIN_TOP - MARGIN_BOTTOM
+
+    def x_of(value: float) -> float:
+        return MARGIN_LEFT + plot_w * (math.log10(value) - x_low) / max(x_high - x_low, 1)
+
+    def y_of(value: float) -> float:
+        return MARGIN_TOP + plot_h * (1 - (math.log10(value) - y_low) / max(y_high - y_low, 1))
+
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" width="{LINE_WIDTH}" '
+        f'height="{LINE_HEIGHT}" viewBox="0 0 {LINE_WIDTH} {LINE_HEIGHT}" '
+        f'font-family="sans-serif" font-size="12"><title>{escape(title)}</title>',
+        f'<text x="{MARGIN_LEFT}" y="18" font-weight="bold">{escape(title)}</text>',
+    ]
+    for decade in range(x_low, x_high + 1):
+        x = x_of(10**decade)
+        parts.append(
+            f'<line x1="{x:.1f}" y1="{MARGIN_TOP}" x2="{x:.1f}" y2="{MARGIN_TOP + plot_h}" '
+            f'stroke="#ddd"/><text x="{x:.1f}" y="{MARGIN_TOP + plot_h + 16}" '
+            f'text-anchor="middle">{_tick(10**decade)}</text>'
+        )
+    for decade in range(y_low, y_high + 1):
+        y = y_of(10**decade)
+        parts.append(
+            f'<line x1="{MARGIN_LEFT}" y1="{y:.1f}" x2="{MARGIN_LEFT + plot_w}" y2="{y:.1f}" '
+            f'stroke="#ddd"/><text x="{MARGIN_LEFT - 6}" y="{y + 4:.1f}" '
+            f'text-anchor="end">{_tick(10**decade)}</text>'
+        )
+    parts.append(
+        f'<text x="{MARGIN_LEFT + plot_w / 2:.1f}" y="{LINE_HEIGHT - 8}" '
+        f'text-anchor="middle">{escape(x_label)}</text>'
+        f'<text transform="translate(14 {MARGIN_TOP + plot_h / 2:.1f}) rotate(-90)" '
+        f'text-anchor="middle">{escape(y_label)}</text>'
+    )
+    for index, line in enumerate(series):
+        coordinates = " ".join(f"{x_of(x):.1f},{y_of(y):.1f}" for x, y in line.points)
+        dash = ' stroke-dasharray="6 4"' if line.dashed else ""
+        parts.append(
+            f'<polyline points="{coordinates}" fill="none" stroke="{line.colour}" '
+            f'stroke-width="2"{dash}/>'
+        )
+        parts += [
+            f'<circle cx="{x_of(x):.1f}" cy="{y_of(y):.1f}" r="3" fill="{line.colour}">'
+            f"<title>{escape(line.label)}: {y:.3g} at N={x:g}</title></circle>"
+            for x, y in line.points
+        ]
+        legend_y = MARGIN_TOP + 10 + index * 20
+        legend_x = MARGIN_LEFT + plot_w + 15
+        parts.append(
+            f'<line x1="{legend_x}" y1="{legend_y}" x2="{legend_x + 24}" y2="{legend_y}" '
+            f'stroke="{line.colour}" stroke-width="2"{dash}/>'
+            f'<text x="{legend_x + 30}" y="{legend_y + 4}">{escape(line.label)}</text>'
+        )
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def _decades(low: float, high: float) -> tuple[int, int]:
+    return math.floor(math.log10(low)), max(
+        math.ceil(math.log10(high)), math.floor(math.log10(low)) + 1
+    )
+
+
+def _tick(value: float) -> str:
+    return f"{value:g}" if value >= 0.01 else f"{value:.0e}"

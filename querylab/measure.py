@@ -124,6 +124,7 @@ class Measurement:
     row_bytes: int
     peak_memory_bytes: int
     shapes: list[QueryShape]
+    timings_ms: tuple[float, ...] = ()  # every timed run; total_ms is their median
 
     @property
     def repeated_shapes(self) -> list[QueryShape]:
@@ -181,6 +182,7 @@ def measure(
         row_bytes=row_bytes(page.rows),
         peak_memory_bytes=peak_bytes,
         shapes=shapes,
+        timings_ms=tuple(timings),
     )
 
 
@@ -224,6 +226,7 @@ def _measure_write(
         row_bytes=0,
         peak_memory_bytes=peak,
         shapes=shapes,
+        timings_ms=tuple(timings),
     )
 
 

@@ -1,0 +1,307 @@
+"""Measure every case, variant (and tier past the ORM) and size through the WSGI handler.
+
+For each size the data of a scale is built once and every case of that scale is measured on it.
+Each tier of a case is requested once to warm up, then once with the query capture on (the
+count), then `repeat` times interleaved with the other tiers (the timings), so counting never
+slows a timed request and drift on a noisy machine spreads over every tier alike.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import statistics
+import time
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import django
+from django.conf import settings
+from django.core.cache import cache
+from django.core.management import call_command
+from django.db import connection
+from django.test import Client, override_settings
+from django.urls import reverse
+
+from core.case_views import MAX_LIMIT
+from users.models import User
+
+from ..capture import capture_queries
+from ..datasets import build_data
+from ..measure import measure, render_page
+from ..registry import CASES, Case, PageTarget, Scale, Surface
+from .wsgi import WsgiClient
+
+# Tiers past the ORM, measured beside a case's two variants on its JSON endpoint.
+EXTRA_TIERS: dict[str, dict[str, str]] = {
+    "post-feed": {"values": "api:post-feed-values", "db-json": "api:post-feed-db-json"},
+    "stats": {"cached": "api:stats-cache-optimized"},
+}
+POSTGRES_ONLY_TIERS = {"db-json"}
+
+
+@dataclass(frozen=True)
+class Sample:
+    case: str
+    tier: str  # "naive", "optimized", or a tier past the ORM
+    surface: str  # "page", "api", or "in-process" for the write cases
+    size: int
+    url: str
+    status: int
+    queries: int
+    rows: int
+    median_ms: float
+    min_ms: float
+    max_ms: float
+
+
+@dataclass
+class BenchRun:
+    environment: dict[str, Any]
+    sizes: list[int]
+    repeat: int
+    samples: list[Sample] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    extras: dict[str, Any] = field(default_factory=dict)
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), indent=2) + "\n"
+
+    @classmethod
+    def from_json(cls, text: str) -> BenchRun:
+        data = json.loads(text)
+        data["samples"] = [Sample(**sample) for sample in data["samples"]]
+        return cls(**data)
+
+
+def environment() -> dict[str, Any]:
+    """What the numbers were measured on."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SHOW server_version")
+        else:
+            cursor.execute("SELECT sqlite_version()")
+        version = cursor.fetchone()[0]
+    return {
+        "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "database": connection.vendor,
+        "database_version": str(version).split()[0],
+        "python": platform.python_version(),
+        "django": django.get_version(),
+        "cpu": _cpu_model(),
+        "cpu_count": os.cpu_count(),
+        "platform": platform.platform(terse=True),
+        "cache": settings.CACHES["default"]["BACKEND"].rsplit(".", 1)[-1],
+    }
+
+
+def _cpu_model() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown"
+
+
+@contextmanager
+def production_like() -> Iterator[None]:
+    """DEBUG off, without the development middleware (toolbar, query headers), caching under a
+    prefix of the bench's own so clearing it between sizes touches no one else's keys."""
+    middleware = [
+        name
+        for name in settings.MIDDLEWARE
+        if not name.startswith(("debug_toolbar.", "querylab.middleware."))
+    ]
+    caches = {alias: {**config} for alias, config in settings.CACHES.items()}
+    caches["default"]["KEY_PREFIX"] = "bench"
+    with override_settings(
+        DEBUG=False,
+        MIDDLEWARE=middleware,
+        ALLOWED_HOSTS=["localhost"],
+        CACHES=caches,
+    ):
+        yield
+
+
+def clear_cache() -> None:
+    if hasattr(cache, "delete_pattern"):  # django-redis: only this prefix's keys
+        cache.delete_pattern("*")
+    else:
+        cache.clear()
+
+
+def selected_cases(slugs: Iterable[str] | None) -> list[Case]:
+    """The cases named, in that order; every case when none is named."""
+    wanted = list(slugs or ())
+    if not wanted:
+        return list(CASES)
+    known = {case.slug: case for case in CASES}
+    unknown = [slug for slug in wanted if slug not in known]
+    if unknown:
+        raise ValueError(f"unknown case: {', '.join(unknown)} (see /lab/cases.json)")
+    return [known[slug] for slug in wanted]
+
+
+Progress = Callable[[str], None]
+
+
+def run_bench(
+    cases: list[Case],
+    sizes: list[int],
+    *,
+    repeat: int,
+    progress: Progress = lambda step: None,
+) -> BenchRun:
+    """Measure `cases` at each of `sizes`; call `progress` after each case and size."""
+    run = BenchRun(environment=environment(), sizes=sizes, repeat=repeat)
+    scales: dict[Scale, list[Case]] = {}
+    for case in cases:
+        scales.setdefault(case.scale, []).append(case)
+    for scale, scale_cases in scales.items():
+        for size in sizes:
+            fresh_data(scale, size)
+            for case in scale_cases:
+                if case.write is not None:
+                    run.samples += _measure_write(case, size, repeat=repeat)
+                else:
+                    run.samples += _measure_read(case, size, repeat=repeat, skipped=run.skipped)
+                progress(f"{case.slug} N={size}")
+    return run
+
+
+def fresh_data(scale: Scale, size: int) -> None:
+    """Empty the tables and the cache, then build `size` rows of `scale`."""
+    call_command("flush", interactive=False, verbosity=0)
+    clear_cache()
+    build_data(scale, size)
+
+
+def _measure_read(case: Case, size: int, *, repeat: int, skipped: list[str]) -> list[Sample]:
+    limit = min(size, MAX_LIMIT)
+    target = case.target(limit)
+    if target is None:
+        skipped.append(f"{case.slug} at N={size}: the data has no row to show")
+        return []
+    cookie = _staff_cookie() if case.staff_only else ""
+    client = WsgiClient(cookie=cookie)
+    samples = []
+    for surface in case.surfaces:
+        urls = _tier_urls(case, surface, target, limit=None if case.staff_only else limit)
+        if connection.vendor != "postgresql":
+            for tier in POSTGRES_ONLY_TIERS & set(urls):
+                del urls[tier]
+                reason = f"{case.slug} {tier}: needs PostgreSQL"
+                if reason not in skipped:
+                    skipped.append(reason)
+        samples += _measure_urls(case, surface, size, urls, client, repeat=repeat)
+    return samples
+
+
+def _tier_urls(
+    case: Case, surface: Surface, target: PageTarget, *, limit: int | None
+) -> dict[str, str]:
+    urls = {
+        variant: case.url(surface, variant, target, limit=limit)
+        for variant in ("naive", "optimized")
+    }
+    if surface == "api":
+        query = urls["optimized"].partition("?")[2]
+        for tier, name in EXTRA_TIERS.get(case.slug, {}).items():
+            urls[tier] = reverse(name) + (f"?{query}" if query else "")
+    return urls
+
+
+def _measure_urls(
+    case: Case,
+    surface: str,
+    size: int,
+    urls: dict[str, str],
+    client: WsgiClient,
+    *,
+    repeat: int,
+) -> list[Sample]:
+    statuses, counts, rows = {}, {}, {}
+    for tier, url in urls.items():
+        client.get(url)  # warm up: the first request pays for imports, templates and the cache
+        with capture_queries() as captured:
+            statuses[tier], _ = client.get(url)
+        counts[tier] = captured.count
+        rows[tier] = _rows(case, url, client)
+    timings: dict[str, list[float]] = {tier: [] for tier in urls}
+    for _ in range(repeat):
+        for tier, url in urls.items():
+            started = time.perf_counter()
+            client.get(url, keep_body=False)
+            timings[tier].append((time.perf_counter() - started) * 1000)
+    return [
+        Sample(
+            case=case.slug,
+            tier=tier,
+            surface=surface,
+            size=size,
+            url=url,
+            status=statuses[tier],
+            queries=counts[tier],
+            rows=rows[tier],
+            median_ms=statistics.median(timings[tier]),
+            min_ms=min(timings[tier]),
+            max_ms=max(timings[tier]),
+        )
+        for tier, url in urls.items()
+    ]
+
+
+def _rows(case: Case, url: str, client: WsgiClient) -> int:
+    """How many rows the response shows: the JSON `results`, or the page's rows."""
+    if url.startswith("/api/"):
+        _, body = client.get(url)
+        try:
+            data = json.loads(body)
+        except ValueError:  # an export: one line a row
+            return body.count(b"\n")
+        return len(data["results"]) if isinstance(data, dict) and "results" in data else 1
+    staff = User.objects.filter(is_staff=True).first() if case.staff_only else None
+    return len(render_page(url, user=staff).rows)
+
+
+def _staff_cookie() -> str:
+    # A superuser: the admin's changelist needs the view permission as well as is_staff.
+    staff, _ = User.objects.get_or_create(
+        username="bench-staff", defaults={"is_staff": True, "is_superuser": True}
+    )
+    client = Client()
+    client.force_login(staff)
+    name = settings.SESSION_COOKIE_NAME
+    return f"{name}={client.cookies[name].value}"
+
+
+def _measure_write(case: Case, size: int, *, repeat: int) -> list[Sample]:
+    """Write cases in-process, each run inside a transaction rolled back (the lab's harness):
+    a write through the handler would change the data the next run measures. A batch holds at
+    most MAX_LIMIT rows, as the API allows."""
+    samples = []
+    for variant in ("naive", "optimized"):
+        measured = measure(case, variant, PageTarget(), limit=min(size, MAX_LIMIT), repeat=repeat)
+        samples.append(
+            Sample(
+                case=case.slug,
+                tier=variant,
+                surface="in-process",
+                size=size,
+                url="",
+                status=measured.status_code,
+                queries=measured.queries,
+                rows=measured.rows,
+                median_ms=measured.total_ms,
+                min_ms=min(measured.timings_ms),
+                max_ms=max(measured.timings_ms),
+            )
+        )
+    return samples

@@ -1,0 +1,95 @@
+"""The feed's tiers past the ORM return exactly what the optimized ORM returns, by the same schema.
+
+`values/feed/` builds nested dicts from values() rows; `db-json/feed/` is PostgreSQL's own JSON,
+passed through unvalidated, so this is where it is held to the schema.
+"""
+
+from __future__ import annotations
+
+from http import HTTPStatus
+from typing import Any
+
+import pytest
+
+from blog.feed_tiers import post_feed_db_json, post_feed_values
+from blog.schemas import PostFeedOut
+from core.case_api import results_model
+from querylab.datasets import build_data
+from querylab.testing import assert_constant_queries
+from tests.api.conftest import assert_problem
+
+pytestmark = pytest.mark.django_db
+
+FEED_PAGE = results_model(PostFeedOut)
+
+
+def parsed(body: bytes) -> Any:
+    return FEED_PAGE.model_validate_json(body)
+
+
+def test_values_tier_returns_the_optimized_feed(client: Any) -> None:
+    build_data("posts", 8)
+
+    optimized = client.get("/api/v1/optimized/feed/", {"limit": 6})
+    values = client.get("/api/v1/values/feed/", {"limit": 6})
+
+    assert optimized.status_code == values.status_code == HTTPStatus.OK
+    rows = optimized.json()["results"]
+    assert len(rows) == 6
+    assert all(row["tags"] and row["recent_comments"] for row in rows)
+    assert values.json() == optimized.json()
+
+
+def test_values_tier_costs_three_queries_at_any_size() -> None:
+    def setup(n: int) -> int:
+        build_data("posts", n)
+        return n
+
+    assert_constant_queries(
+        [1, 5, 20], setup=setup, run=lambda n: post_feed_values(limit=n), expected=3
+    )
+
+
+@pytest.mark.postgres
+def test_database_json_is_the_optimized_feed_by_the_same_schema(client: Any) -> None:
+    build_data("posts", 8)
+
+    optimized = client.get("/api/v1/optimized/feed/", {"limit": 6})
+    database = client.get("/api/v1/db-json/feed/", {"limit": 6})
+
+    assert database.status_code == HTTPStatus.OK
+    assert database["Content-Type"] == "application/json"
+    page = parsed(database.content)  # the schema check the endpoint itself skips
+    assert len(page.results) == 6
+    assert page == parsed(optimized.content)
+
+
+@pytest.mark.postgres
+def test_database_json_is_one_query_at_any_size() -> None:
+    def setup(n: int) -> int:
+        build_data("posts", n)
+        return n
+
+    assert_constant_queries(
+        [1, 5, 20], setup=setup, run=lambda n: post_feed_db_json(limit=n), expected=1
+    )
+
+
+@pytest.mark.postgres
+def test_database_json_of_an_empty_feed(client: Any) -> None:
+    response = client.get("/api/v1/db-json/feed/")
+
+    assert response.json() == {"results": []}
+
+
+def test_database_json_elsewhere_is_a_clear_404(client: Any, settings: Any) -> None:
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        pytest.skip("runs where the database is not PostgreSQL")
+    body = assert_problem(client.get("/api/v1/db-json/feed/"), HTTPStatus.NOT_FOUND)
+    assert "needs PostgreSQL" in body["detail"]
+
+
+def test_database_json_rejects_a_bad_limit(client: Any) -> None:
+    assert_problem(client.get("/api/v1/db-json/feed/", {"limit": "many"}), HTTPStatus.BAD_REQUEST)

@@ -1,0 +1,230 @@
+"""The bench: requests through the WSGI handler, counts that match the registry's formulas, a
+report computed from the run, and the command end to end on a database of its own."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.conf import settings
+
+from querylab.bench.report import (
+    README_END,
+    README_START,
+    markdown_page,
+    readme_block,
+    replace_readme_block,
+    targets,
+    terminal_table,
+    time_chart,
+)
+from querylab.bench.run import BenchRun, Sample, production_like, run_bench, selected_cases
+from querylab.bench.wsgi import WsgiClient
+from querylab.registry import CASES, CASES_BY_SLUG
+from tests.subprocesses import run_python
+
+PROJECT_DIR = Path(settings.BASE_DIR)
+
+
+@pytest.mark.django_db
+def test_requests_go_through_the_middleware_with_debug_off() -> None:
+    with production_like():
+        status, body = WsgiClient().get("/api/v1/posts/?limit=2")
+        missing, _ = WsgiClient().get("/no-such-page/")
+
+        assert settings.DEBUG is False
+    assert status == 200
+    assert json.loads(body) == {"results": [], "next": None, "previous": None}
+    assert missing == 404
+
+
+@pytest.mark.django_db
+def test_run_counts_as_the_registry_says_and_keeps_optimized_flat() -> None:
+    cases = selected_cases(["post-list", "stats"])
+
+    with production_like():
+        run = run_bench(cases, [2, 4], repeat=1)
+
+    assert run.samples
+    post_list = CASES_BY_SLUG["post-list"]
+    for found in run.samples:
+        assert found.status == 200, found
+        assert found.min_ms <= found.median_ms <= found.max_ms
+        if found.case == "post-list":
+            assert found.rows == found.size
+            assert found.queries == post_list.formula(found.tier).at(found.size)  # type: ignore[arg-type]
+    tiers = {(s.case, s.tier, s.surface) for s in run.samples}
+    assert ("stats", "cached", "api") in tiers
+    cached = [s for s in run.samples if s.tier == "cached"]
+    assert {s.queries for s in cached} == {0}  # a warm hit
+
+
+def test_no_case_named_means_every_case() -> None:
+    nothing_named = (slug for slug in "" if slug)  # what `--cases ""` gives: an empty iterable
+
+    assert selected_cases(nothing_named) == list(CASES)
+
+
+def test_unknown_cases_are_refused_by_name() -> None:
+    with pytest.raises(ValueError, match="unknown case: nope"):
+        selected_cases(["post-list", "nope"])
+
+
+def sample(case: str, tier: str, size: int, ms: float, queries: int = 1) -> Sample:
+    return Sample(
+        case=case,
+        tier=tier,
+        surface="api",
+        size=size,
+        url="/",
+        status=200,
+        queries=queries,
+        rows=size,
+        median_ms=ms,
+        min_ms=ms,
+        max_ms=ms,
+    )
+
+
+@pytest.fixture
+def made_up_run() -> BenchRun:
+    """A run with made-up figures, to test the report's arithmetic, not the project."""
+    samples = []
+    for size in (10, 100):
+        samples += [
+            sample("post-feed", "naive", size, 9.0 * size, queries=1 + 9 * size),
+            sample("post-feed", "optimized", size, 0.3 * size, queries=3),
+            sample("post-list", "naive", size, 2.0 * size, queries=1 + 2 * size),
+            sample("post-list", "optimized", size, 0.5 * size, queries=1 if size == 10 else 2),
+        ]
+    return BenchRun(
+        environment={
+            "date": "2026-01-01 00:00 UTC",
+            "database": "sqlite",
+            "database_version": "3.40.1",
+            "python": "3.11",
+            "django": "5.2",
+            "cpu": "test",
+            "cpu_count": 2,
+            "platform": "test",
+            "cache": "LocMemCache",
+        },
+        sizes=[10, 100],
+        repeat=3,
+        samples=samples,
+        extras={
+            "serializer": {"rows": 100, "drf_ms": 10.0, "pydantic_ms": 1.0, "same_output": True},
+            "memory": {
+                "rows": 1000,
+                "list": {"peak_bytes": 30 * 2**20},
+                "streaming": {"peak_bytes": 2**20},
+            },
+            "stats": {"posts": 100, "computed_ms": 5.0, "cached_ms": 0.2, "same_output": True},
+        },
+    )
+
+
+def test_targets_are_computed_from_the_run(made_up_run: BenchRun) -> None:
+    found = {target.name: target for target in targets(made_up_run)}
+
+    assert found["post-feed naive / optimized"].measured == pytest.approx(30)
+    assert found["post-feed naive / optimized"].met
+    assert found["post-list naive / optimized"].measured == pytest.approx(4)
+    assert found["post-list naive / optimized"].met is False
+    assert found["post-feed naive / db-built JSON"].measured is None  # not in this run
+    assert found["DRF ModelSerializer / Pydantic dump_json"].measured == pytest.approx(10)
+    assert found["export peak memory, list / streaming"].measured == pytest.approx(30)
+    assert found["stats computed / cached hit"].measured == pytest.approx(25)
+    flat = found["optimized query counts equal at N = 10, 100"]
+    assert flat.met is False
+    assert "post-list optimized api: 1 at N=10, 2 at N=100" in flat.detail
+
+
+def test_the_page_says_what_was_missed_and_by_how_much(made_up_run: BenchRun) -> None:
+    page = markdown_page([made_up_run], chart_path="benchmarks/post-feed.svg")
+
+    assert "| post-list naive / optimized | ≥ 10x | 4.0x **missed** |" in page
+    assert "- SQLite 3.40.1, post-list naive / optimized: 4.0x. N=100: naive 201 queries" in page
+    assert "![post-feed: time against N](benchmarks/post-feed.svg)" in page
+    assert "| `post-feed` | 901 → 3 | 900.0 → 30.0 ms (**30.0x**) |" in page
+
+
+def test_the_terminal_table_and_chart(made_up_run: BenchRun) -> None:
+    table = terminal_table(made_up_run)
+    chart = time_chart([made_up_run])
+
+    assert "post-feed                optimized  api           100        3" in table
+    assert table.count("30.0x") == 2
+    assert chart.startswith("<svg")
+    assert chart.count("<polyline") == 2  # naive and optimized post-feed
+
+
+def test_the_readme_block_is_replaced_in_place(made_up_run: BenchRun) -> None:
+    readme = f"# Title\n\n{README_START}\nold\n{README_END}\n\nMore.\n"
+
+    updated = replace_readme_block(readme, readme_block([made_up_run]))
+
+    assert "old" not in updated
+    assert "SQLite 3.40.1: `post-feed` 30.0x, `post-list` 4.0x" in updated
+    assert updated.endswith(f"{README_END}\n\nMore.\n")
+    with pytest.raises(ValueError, match="no <!-- bench:headline:start -->"):
+        replace_readme_block("# Title\n", "block")
+
+
+def test_a_run_survives_its_json(made_up_run: BenchRun) -> None:
+    again = BenchRun.from_json(made_up_run.to_json())
+
+    assert again == made_up_run
+    assert replace(again.samples[0], median_ms=1.0) != made_up_run.samples[0]
+
+
+def test_the_published_page_is_what_the_committed_runs_give() -> None:
+    result = run_python(
+        "manage.py",
+        "bench_report",
+        "docs/benchmarks/sqlite.json",
+        "docs/benchmarks/postgresql.json",
+        "--check",
+        cwd=PROJECT_DIR,
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.test"},
+    )
+
+    assert result.returncode == 0, result.stderr
+
+
+def test_the_command_end_to_end_on_a_database_of_its_own(tmp_path: Path) -> None:
+    env: dict[str, Any] = {
+        k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}
+    }
+    env["DJANGO_SETTINGS_MODULE"] = "config.settings.test"
+
+    result = run_python(
+        "manage.py",
+        "bench",
+        "--sizes=2,3",
+        "--cases=post-list,post-import",
+        "--repeat=1",
+        "--serializer-rows=3",
+        "--export-rows=40",
+        f"--json={tmp_path / 'run.json'}",
+        f"--markdown={tmp_path / 'page.md'}",
+        f"--svg={tmp_path / 'chart.svg'}",
+        "-v",
+        "0",
+        cwd=PROJECT_DIR,
+        env=env,
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert re.search(r"^post-list +naive +api +3 +7 ", result.stdout, re.M)
+    run = BenchRun.from_json((tmp_path / "run.json").read_text())
+    assert {s.case for s in run.samples} == {"post-list", "post-import"}
+    assert run.extras["memory"]["list"]["rows"] == 40
+    assert run.extras["serializer"]["same_output"] is True
+    assert (tmp_path / "page.md").read_text().startswith("# Benchmarks")
+    assert (tmp_path / "chart.svg").read_text().startswith("<svg")
