@@ -13,7 +13,7 @@ PYTEST_ARGS ?=
 PYTEST_WORKERS ?= auto
 
 .DEFAULT_GOAL := help
-.PHONY: help venv run test test-services coverage mutation lint docs format clean bench bench-report bench-smoke
+.PHONY: help venv run test test-services coverage mutation lint docs format clean bench bench-report bench-smoke loadtest
 
 help:
 	@echo "make run            serve the site on http://127.0.0.1:$(PORT)/ (SQLite, demo data)"
@@ -25,6 +25,7 @@ help:
 	@echo "make mutation       break each optimization in a copy; the suite must fail every time"
 	@echo "make bench          measure every case on SQLite and PostgreSQL; regenerate docs/benchmarks.md"
 	@echo "make bench-smoke    the bench at tiny sizes on both databases, so it cannot rot (CI)"
+	@echo "make loadtest       gunicorn + PostgreSQL + Redis under locust: naive and optimized feed"
 
 # The environment is rebuilt only when a requirements file changes.
 $(STAMP): $(REQUIREMENTS)
@@ -92,3 +93,11 @@ SMOKE := --sizes 2,4 --repeat 1 --serializer-rows 4 --export-rows 300
 bench-smoke: $(STAMP)
 	env -u DATABASE_URL -u REDIS_URL $(BIN)/python manage.py bench $(SMOKE) -v 0
 	scripts/with-services.sh $(BIN)/python manage.py bench $(SMOKE) -v 0
+	scripts/with-services.sh $(BIN)/python scripts/loadtest.py --users=4 --seconds=3 --workers=2
+
+# gunicorn (production settings) on throwaway PostgreSQL and Redis, driven by locust; the figures
+# go on docs/benchmarks.md. LOADTEST_ARGS: --users, --seconds, --workers.
+LOADTEST_ARGS ?=
+loadtest: $(STAMP)
+	scripts/with-services.sh $(BIN)/python scripts/loadtest.py $(LOADTEST_ARGS) --json $(BENCH_DIR)/loadtest.json
+	$(MAKE) bench-report

@@ -110,7 +110,7 @@ def wait_for(port: int, *, timeout: float = 30) -> None:
 def run_locust(path: str, *, port: int, users: int, seconds: int) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="loadtest-") as folder:
         prefix = Path(folder) / "run"
-        subprocess.run(
+        locust = subprocess.run(
             [
                 str(BIN / "locust"),
                 "-f",
@@ -127,9 +127,13 @@ def run_locust(path: str, *, port: int, users: int, seconds: int) -> dict[str, A
             cwd=PROJECT,
             env={**os.environ, "LOADTEST_PATH": path},
             check=False,  # locust exits 1 when a request failed; the figures say which
-            stdout=subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
         )
-        with Path(f"{prefix}_stats.csv").open(newline="") as stats:
+        stats_file = Path(f"{prefix}_stats.csv")
+        if not stats_file.exists():
+            raise SystemExit(f"loadtest: locust wrote no figures:\n{locust.stderr}")
+        with stats_file.open(newline="") as stats:
             total = next(row for row in csv.DictReader(stats) if row["Name"] == "Aggregated")
     return {
         "path": path,

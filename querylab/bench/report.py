@@ -83,7 +83,8 @@ def targets(run: BenchRun) -> list[Target]:
                 50,
                 stats["computed_ms"] / stats["cached_ms"],
                 f"called directly, {stats['posts']} posts: computed {stats['computed_ms']:.3f} ms, "
-                f"cached {stats['cached_ms']:.3f} ms; through the handler "
+                f"cached {stats['cached_ms']:.3f} ms ({run.environment['cache']}: a hit is two "
+                f"cache reads, the version and then the value); through the handler "
                 f"{_ratio(through_handler)}, where the request handling both pay bounds it",
             )
         )
@@ -110,6 +111,11 @@ def targets(run: BenchRun) -> list[Target]:
             )
         )
     flat = _flat_optimized_counts(run)
+    if flat and run.environment["database"] == "sqlite":
+        flat.append(
+            "SQLite allows 999 parameters a statement, so bulk_create and bulk_update split "
+            "large batches there"
+        )
     found.append(
         Target(
             f"optimized query counts equal at N = {', '.join(map(str, run.sizes))}",
@@ -132,7 +138,7 @@ def _time_target(
     detail = (
         f"N={a.size}: {slow} {a.queries} queries, {a.median_ms:.1f} ms "
         f"({a.median_ms / max(a.queries, 1):.2f} ms a query); {fast} {b.queries} queries, "
-        f"{b.median_ms:.1f} ms"
+        f"{b.median_ms:.1f} ms, of which {b.database_ms:.1f} ms in the database"
     )
     return Target(name, goal, ratio, detail)
 
@@ -281,6 +287,16 @@ def markdown_page(
         )
     out += ["", "## Tiers past the ORM", ""]
     out += _tiers_table(runs, n)
+    out += [
+        "",
+        "`values` builds the feed from `values()` rows and `db-json` has PostgreSQL build each "
+        "row's JSON (`blog/feed_tiers.py`); `cached` is a warm hit of the versioned stats cache. "
+        "The serializer figure takes the same 100 loaded posts through DRF "
+        "(`ModelSerializer` + `JSONRenderer`) and Pydantic (`TypeAdapter` validate + "
+        "`dump_json`), with no database or request around them. The export's peak is what "
+        "Python allocated while one request exported every row (tracemalloc), each variant in "
+        "a fresh process of its own (`manage.py bench_export_memory`).",
+    ]
     if loadtest:
         out += ["", "## Under load", "", *_loadtest_section(loadtest)]
     out += ["", "## Every case, every size", ""]
@@ -402,8 +418,8 @@ def _tiers_table(runs: list[BenchRun], n: int) -> list[str]:
 
 def _full_table(run: BenchRun) -> list[str]:
     lines = [
-        "| case | tier | surface | N | queries | median ms | min | max | rows | vs naive |",
-        "|---|---|---|---:|---:|---:|---:|---:|---:|---:|",
+        "| case | tier | surface | N | queries | median ms | min | max | db ms | rows | vs naive |",
+        "|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for found in run.samples:
         naive = sample(run, found.case, "naive", size=found.size, surface=found.surface)
@@ -414,7 +430,8 @@ def _full_table(run: BenchRun) -> list[str]:
         )
         lines.append(
             f"| {found.case} | {found.tier} | {found.surface} | {found.size} | {found.queries} | "
-            f"{found.median_ms:.2f} | {found.min_ms:.2f} | {found.max_ms:.2f} | {found.rows} | "
+            f"{found.median_ms:.2f} | {found.min_ms:.2f} | {found.max_ms:.2f} | "
+            f"{found.database_ms:.2f} | {found.rows} | "
             f"{_ratio(ratio) if ratio else ''} |"
         )
     return lines
