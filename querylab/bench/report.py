@@ -215,7 +215,7 @@ def time_chart(runs: list[BenchRun], *, case: str | None = None) -> str:
     return line_chart(
         series,
         title=f"{case}: median ms per request against N",
-        x_label="N (rows of the case on the page)",
+        x_label="N (rows built; a page shows at most 500 of them)",
         y_label="milliseconds",
     )
 
@@ -388,31 +388,33 @@ def _tiers_table(runs: list[BenchRun], n: int) -> list[str]:
             cells = []
             for run in runs:
                 found = sample(run, case, tier)
-                ratio = speedup(run, case, "naive", tier)
+                ratio = speedup(run, case, "naive", tier) if tier != "naive" else None
+                versus = f" ({_ratio(ratio)} vs naive)" if ratio else ""
                 cells.append(
                     NOT_MEASURED
                     if found is None
-                    else f"{found.queries} queries, {found.median_ms:.2f} ms "
-                    f"({_ratio(ratio)} vs naive)"
+                    else f"{found.queries} queries, {found.median_ms:.2f} ms{versus}"
                 )
             lines.append(f"| `{case}` | {tier} | " + " | ".join(cells) + " |")
+    serializer_cells, export_cells = [], []
     for run in runs:
-        serializer = run.extras.get("serializer")
-        if serializer:
-            lines.append(
-                f"| serializer only ({database_name(run)}, {serializer['rows']} posts) "
-                "| DRF → Pydantic | "
-                + f"{serializer['drf_ms']:.2f} → {serializer['pydantic_ms']:.2f} ms "
-                f"({_ratio(serializer['drf_ms'] / serializer['pydantic_ms'])}), same output: "
-                f"{'yes' if serializer['same_output'] else 'NO'} |" + " |" * (len(runs) - 1)
-            )
-        memory = run.extras.get("memory")
-        if memory:
-            lines.append(
-                f"| export ({database_name(run)}, {memory['rows']:,} rows) | list → streaming | "
-                f"peak {_mib(memory['list']['peak_bytes'])} → "
-                f"{_mib(memory['streaming']['peak_bytes'])} |" + " |" * (len(runs) - 1)
-            )
+        serializer, memory = run.extras.get("serializer"), run.extras.get("memory")
+        serializer_cells.append(
+            f"{serializer['rows']} posts: {serializer['drf_ms']:.2f} → "
+            f"{serializer['pydantic_ms']:.2f} ms "
+            f"({_ratio(serializer['drf_ms'] / serializer['pydantic_ms'])}), same output: "
+            f"{'yes' if serializer['same_output'] else 'NO'}"
+            if serializer
+            else NOT_MEASURED
+        )
+        export_cells.append(
+            f"{memory['rows']:,} rows: peak {_mib(memory['list']['peak_bytes'])} → "
+            f"{_mib(memory['streaming']['peak_bytes'])}"
+            if memory
+            else NOT_MEASURED
+        )
+    lines.append("| serializer only | DRF → Pydantic | " + " | ".join(serializer_cells) + " |")
+    lines.append("| export | list → streaming | " + " | ".join(export_cells) + " |")
     return lines
 
 
