@@ -128,6 +128,9 @@ class PostListItemOut(Out):
 class PostFeedOut(Out):
     """post-feed and `GET /api/v1/posts/`."""
 
+    # By name too, so the endpoint's own JSON (`tags`) validates back into this model.
+    model_config = ConfigDict(from_attributes=True, validate_by_name=True, validate_by_alias=True)
+
     id: int
     title: str
     slug: str

@@ -6,12 +6,15 @@ from __future__ import annotations
 import json
 import os
 import re
+from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.conf import settings
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 
 from querylab.bench.report import (
     README_END,
@@ -31,7 +34,20 @@ from tests.subprocesses import run_python
 PROJECT_DIR = Path(settings.BASE_DIR)
 
 
+@pytest.fixture
+def connection_kept_across_requests() -> Iterator[None]:
+    """What Django's test client does: the handler's request signals must not close the test's
+    connection (CONN_MAX_AGE is 0 under the test settings), or the test transaction is lost.
+    The bench itself runs with persistent connections, as a server's worker would."""
+    for signal in (request_started, request_finished):
+        signal.disconnect(close_old_connections)
+    yield
+    for signal in (request_started, request_finished):
+        signal.connect(close_old_connections)
+
+
 @pytest.mark.django_db
+@pytest.mark.usefixtures("connection_kept_across_requests")
 def test_requests_go_through_the_middleware_with_debug_off() -> None:
     with production_like():
         status, body = WsgiClient().get("/api/v1/posts/?limit=2")
@@ -44,6 +60,7 @@ def test_requests_go_through_the_middleware_with_debug_off() -> None:
 
 
 @pytest.mark.django_db
+@pytest.mark.usefixtures("connection_kept_across_requests")
 def test_run_counts_as_the_registry_says_and_keeps_optimized_flat() -> None:
     cases = selected_cases(["post-list", "stats"])
 
