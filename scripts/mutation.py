@@ -47,8 +47,8 @@ MUTATIONS = [
     Mutation(
         "feed: tags not prefetched",
         "blog/selectors.py",
-        '.prefetch_related("tags", Prefetch("comments", queryset=recent',
-        '.prefetch_related(Prefetch("comments", queryset=recent',
+        'Prefetch("tags", queryset=Tag.objects.order_by("name"), to_attr="tag_list"),',
+        "",
     ),
     Mutation(
         "feed: comment authors not joined in the Prefetch",
