@@ -13,4 +13,7 @@ RUN pip install -r requirements/local.txt
 COPY . .
 
 EXPOSE 8000
-CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3"]
+# Static files for WhiteNoise under the production settings (build-time values, never used).
+RUN DJANGO_SETTINGS_MODULE=config.settings.production DJANGO_SECRET_KEY=collectstatic-only \
+    DJANGO_ALLOWED_HOSTS=localhost python manage.py collectstatic --noinput -v 0
+CMD ["gunicorn", "--config=config/gunicorn.py", "config.wsgi"]

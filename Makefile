@@ -64,6 +64,10 @@ lint: $(STAMP)
 	env -u DATABASE_URL -u REDIS_URL $(BIN)/python manage.py patterns_doc --check
 	env -u DATABASE_URL -u REDIS_URL DJANGO_SETTINGS_MODULE=config.settings.test \
 		$(BIN)/python manage.py spectacular --validate --fail-on-warn --file /dev/null
+	env -u DATABASE_URL -u REDIS_URL DJANGO_SETTINGS_MODULE=config.settings.production \
+		DJANGO_SECRET_KEY=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))') \
+		DJANGO_ALLOWED_HOSTS=blog.example.com \
+		$(BIN)/python manage.py check --deploy --fail-level WARNING
 	env -u DATABASE_URL -u REDIS_URL DJANGO_SETTINGS_MODULE=config.settings.test \
 		$(BIN)/python manage.py bench_report --check $(BENCH_DIR)/sqlite.json $(BENCH_DIR)/postgresql.json
 

@@ -87,6 +87,8 @@ class Environment(BaseModel):
     DJANGO_SECRET_KEY: SecretStr | None = None
     DJANGO_ALLOWED_HOSTS: CommaList = []
     DJANGO_INTERNAL_IPS: CommaList = ["127.0.0.1", "::1"]
+    # Where collectstatic writes and WhiteNoise reads; `staticfiles/` in the project by default.
+    DJANGO_STATIC_ROOT: Path | None = None
 
     def require(self, *names: str, why: str) -> None:
         """Stop start-up if any of `names` is unset."""

@@ -56,6 +56,7 @@ def main() -> int:
     server = subprocess.Popen(
         [
             str(BIN / "gunicorn"),
+            "--config=config/gunicorn.py",
             "config.wsgi",
             f"--workers={args.workers}",
             f"--bind=127.0.0.1:{port}",

@@ -107,7 +107,7 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = ENV.DJANGO_STATIC_ROOT or BASE_DIR / "staticfiles"
 
 # Requests larger than this are refused with 413 before their body is read (a post body is at
 # most 100,000 characters).

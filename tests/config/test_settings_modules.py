@@ -99,6 +99,75 @@ def test_production_runs_without_debug_or_toolbar(tmp_path: Path) -> None:
     assert loaded["atomic_requests"] is False
 
 
+PRODUCTION_ENV = {
+    "DJANGO_SECRET_KEY": "a-long-random-production-secret-for-this-test-only-0123456789abcdef",
+    "DJANGO_ALLOWED_HOSTS": "blog.example.com",
+}
+
+
+def test_production_passes_the_deployment_checks(tmp_path: Path) -> None:
+    result = run_python(
+        ["manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        settings_module="config.settings.production",
+        tmp_path=tmp_path,
+        **PRODUCTION_ENV,
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_production_serves_https_only_with_security_headers(tmp_path: Path) -> None:
+    """Under the production settings: plain HTTP is redirected, every response carries the
+    security headers and the CSP, cookies are Secure and prefixed, static files are served."""
+    script = """
+import json
+import django
+django.setup()
+from django.core.management import call_command
+from django.test import Client
+call_command("migrate", verbosity=0)
+call_command("collectstatic", "--noinput", verbosity=0)
+client = Client(HTTP_HOST="blog.example.com")
+plain = client.get("/")
+home = client.get("/", secure=True)
+login = client.get("/admin/login/", secure=True)
+style = client.get("/static/admin/css/base.css", secure=True)
+cookie = login.cookies.get("__Secure-csrftoken")
+print(json.dumps({
+    "plain": [plain.status_code, plain.get("Location")],
+    "home": home.status_code,
+    "headers": {name: home.get(name) for name in [
+        "Strict-Transport-Security", "Content-Security-Policy", "X-Frame-Options",
+        "X-Content-Type-Options", "Referrer-Policy",
+    ]},
+    "cookie": [bool(cookie), bool(cookie and cookie["secure"])],
+    "static": [style.status_code, style.get("Cache-Control")],
+}))
+"""
+    result = run_python(
+        ["-c", script],
+        settings_module="config.settings.production",
+        tmp_path=tmp_path,
+        DJANGO_STATIC_ROOT=str(tmp_path / "static"),
+        **PRODUCTION_ENV,
+    )
+
+    assert result.returncode == 0, result.stderr
+    served = json.loads(result.stdout.strip().splitlines()[-1])
+    assert served["plain"] == [301, "https://blog.example.com/"]
+    assert served["home"] == 200
+    headers = served["headers"]
+    assert headers["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains; preload"
+    assert "default-src 'self'" in headers["Content-Security-Policy"]
+    assert "frame-ancestors 'none'" in headers["Content-Security-Policy"]
+    assert headers["X-Frame-Options"] == "DENY"
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["Referrer-Policy"] == "same-origin"
+    assert served["cookie"] == [True, True]
+    assert served["static"][0] == 200
+
+
 def test_local_settings_debug_with_toolbar(tmp_path: Path) -> None:
     loaded = dump_settings("config.settings.local", tmp_path)
 
