@@ -77,3 +77,23 @@ def test_changelist_query_count_does_not_grow_with_rows(staff_client, model) -> 
 
     assert model.objects.count() > 10
     assert few == many
+
+
+@pytest.mark.parametrize(
+    ("who", "expected"),
+    [
+        pytest.param(None, HTTPStatus.FOUND, id="anonymous: to the login page"),
+        pytest.param({}, HTTPStatus.FOUND, id="a signed-in user who is not staff: to the login"),
+        pytest.param({"is_staff": True}, HTTPStatus.FORBIDDEN, id="staff without permission"),
+    ],
+)
+def test_the_admin_is_for_staff_with_permissions_only(client, who, expected) -> None:
+    PostFactory.create()
+    if who is not None:
+        client.force_login(UserFactory.create(**who))
+
+    response = client.get(reverse("admin:blog_post_changelist"))
+
+    assert response.status_code == expected
+    if expected == HTTPStatus.FOUND:
+        assert response["Location"].startswith(reverse("admin:login"))
