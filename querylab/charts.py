@@ -90,20 +90,14 @@ def line_chart(series: list[Series], *, title: str, x_label: str, y_label: str) 
         f'font-family="sans-serif" font-size="12"><title>{escape(title)}</title>',
         f'<text x="{MARGIN_LEFT}" y="18" font-weight="bold">{escape(title)}</text>',
     ]
+    bottom, right = MARGIN_TOP + plot_h, MARGIN_LEFT + plot_w
+    # One grid line and label per power of ten, on each axis.
     for decade in range(x_low, x_high + 1):
         x = x_of(10**decade)
-        parts.append(
-            f'<line x1="{x:.1f}" y1="{MARGIN_TOP}" x2="{x:.1f}" y2="{MARGIN_TOP + plot_h}" '
-            f'stroke="#ddd"/><text x="{x:.1f}" y="{MARGIN_TOP + plot_h + 16}" '
-            f'text-anchor="middle">{_tick(10**decade)}</text>'
-        )
+        parts.append(_grid((x, MARGIN_TOP, x, bottom), (x, bottom + 16, "middle"), 10**decade))
     for decade in range(y_low, y_high + 1):
         y = y_of(10**decade)
-        parts.append(
-            f'<line x1="{MARGIN_LEFT}" y1="{y:.1f}" x2="{MARGIN_LEFT + plot_w}" y2="{y:.1f}" '
-            f'stroke="#ddd"/><text x="{MARGIN_LEFT - 6}" y="{y + 4:.1f}" '
-            f'text-anchor="end">{_tick(10**decade)}</text>'
-        )
+        parts.append(_grid((MARGIN_LEFT, y, right, y), (MARGIN_LEFT - 6, y + 4, "end"), 10**decade))
     parts.append(
         f'<text x="{MARGIN_LEFT + plot_w / 2:.1f}" y="{LINE_HEIGHT - 8}" '
         f'text-anchor="middle">{escape(x_label)}</text>'
@@ -131,6 +125,17 @@ def line_chart(series: list[Series], *, title: str, x_label: str, y_label: str) 
         )
     parts.append("</svg>")
     return "".join(parts)
+
+
+def _grid(
+    line: tuple[float, float, float, float], label: tuple[float, float, str], value: float
+) -> str:
+    x1, y1, x2, y2 = line
+    x, y, anchor = label
+    return (
+        f'<line x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" y2="{y2:.1f}" stroke="#ddd"/>'
+        f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="{anchor}">{_tick(value)}</text>'
+    )
 
 
 def _decades(low: float, high: float) -> tuple[int, int]:
