@@ -165,10 +165,11 @@ def format_report(queries: list[CapturedQuery], *, width: int = 160) -> str:
         where = ", ".join(f"{origin}" + (f" (x{n})" if n > 1 else "") for origin, n in origins)
         threads = {member.thread for member in members}
         on = f" [{', '.join(sorted(threads))}]" if len(threads) > 1 else ""
-        lines.append(f"  x{len(members):<4} {ms:8.2f} ms  {_clip(shape, width)}")
+        lines.append(f"  x{len(members):<4} {ms:8.2f} ms  {clip(shape, width)}")
         lines.append(f"        from {where}{on}")
     return "\n".join(lines)
 
 
-def _clip(text: str, width: int) -> str:
+def clip(text: str, width: int) -> str:
+    """`text`, cut to `width` characters with an ellipsis when longer."""
     return text if len(text) <= width else text[: width - 3] + "..."

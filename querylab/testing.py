@@ -23,7 +23,7 @@ from typing import IO, Any
 
 from django.db import transaction
 
-from .capture import CapturedQueries, CapturedQuery, capture_queries, format_report
+from .capture import CapturedQueries, CapturedQuery, capture_queries, clip, format_report
 
 __all__ = [
     "NPlusOneError",
@@ -120,14 +120,14 @@ def shape_table(runs: list[QueryRun]) -> list[str]:
         counts = [run.counts.get(shape, 0) for run in runs]
         flag = "grew " if len(set(counts)) > 1 else "     "
         cells = "".join(f"{count:>{width}}" for count in counts)
-        lines.append(f"  {flag}{cells}  {_clip(shape)}")
+        lines.append(f"  {flag}{cells}  {clip(shape, _SHAPE_WIDTH)}")
     return lines
 
 
 def query_diff(smallest: QueryRun, largest: QueryRun, *, max_lines: int = 40) -> list[str]:
     """The query lists of two sizes as a diff, shapes only; repeated lines folded into `(xN)`."""
-    before = [_clip(query.fingerprint) for query in smallest.queries]
-    after = [_clip(query.fingerprint) for query in largest.queries]
+    before = [clip(query.fingerprint, _SHAPE_WIDTH) for query in smallest.queries]
+    after = [clip(query.fingerprint, _SHAPE_WIDTH) for query in largest.queries]
     diff = [
         line
         for line in difflib.unified_diff(before, after, lineterm="", n=1)
@@ -201,7 +201,7 @@ def check_repeats(queries: list[CapturedQuery], *, limit: int) -> None:
     for shape, n in repeated:
         origins = Counter(query.origin for query in queries if query.fingerprint == shape)
         where = ", ".join(f"{origin} (x{count})" for origin, count in origins.most_common(3))
-        lines.append(f"  x{n} {_clip(shape, 200)}")
+        lines.append(f"  x{n} {clip(shape, 200)}")
         lines.append(f"      issued from {where}")
     raise NPlusOneError("\n".join(lines))
 
@@ -216,7 +216,3 @@ def print_queries(
             yield captured
         finally:
             print(f"--- {label} ---\n{format_report(captured.queries)}", file=file or sys.stdout)
-
-
-def _clip(text: str, width: int = _SHAPE_WIDTH) -> str:
-    return text if len(text) <= width else text[: width - 3] + "..."
