@@ -13,7 +13,7 @@ PYTEST_ARGS ?=
 PYTEST_WORKERS ?= auto
 
 .DEFAULT_GOAL := help
-.PHONY: help venv run test test-services coverage mutation lint docs format clean bench bench-report bench-smoke loadtest
+.PHONY: help venv run test test-services coverage mutation lint docs format clean bench bench-report bench-smoke loadtest fuzz
 
 help:
 	@echo "make run            serve the site on http://127.0.0.1:$(PORT)/ (SQLite, demo data)"
@@ -22,6 +22,7 @@ help:
 	@echo "make lint           ruff, mypy and a check for missing migrations"
 	@echo "make coverage       make test-services with a line and branch coverage report"
 	@echo "make docs           regenerate docs/patterns.md from the case registry"
+	@echo "make fuzz           the schemathesis and Hypothesis tests with 500 examples each (minutes)"
 	@echo "make mutation       break each optimization in a copy; the suite must fail every time"
 	@echo "make bench          measure every case on SQLite and PostgreSQL; regenerate docs/benchmarks.md"
 	@echo "make bench-smoke    the bench at tiny sizes on both databases, so it cannot rot (CI)"
@@ -51,6 +52,11 @@ test-services: $(STAMP)
 coverage: $(STAMP)
 	scripts/with-services.sh $(BIN)/coverage run -m pytest --require-services $(PYTEST_ARGS)
 	$(BIN)/coverage report
+
+# The fuzzing and property tests, searching far longer than `make test`'s 25 examples each.
+fuzz: $(STAMP)
+	env -u DATABASE_URL -u REDIS_URL HYPOTHESIS_PROFILE=thorough $(BIN)/pytest -n $(PYTEST_WORKERS) \
+		tests/api/test_schema_fuzz.py tests/api/test_schema_properties.py $(PYTEST_ARGS)
 
 mutation: $(STAMP)
 	env -u DATABASE_URL -u REDIS_URL $(BIN)/python scripts/mutation.py

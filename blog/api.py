@@ -13,6 +13,8 @@ from urllib.parse import urlencode
 
 from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpResponse, HttpResponseBase, StreamingHttpResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter
 from pydantic import TypeAdapter
 from rest_framework.permissions import (
     SAFE_METHODS,
@@ -28,10 +30,16 @@ from rest_framework.views import APIView
 from core.api import ProblemError, WriteRateThrottle, json_response, parse_body
 from core.case_api import CaseAPIView, results_model
 from core.case_views import InvalidParameterError, parse_limit
-from core.openapi import LIMIT, query
+from core.openapi import LIMIT, int_query, query
 
 from . import exports, feed_tiers, schemas, selectors, services, stats
-from .case_params import CommentedFlagsParams, PostDetailParams, PostPageParams
+from .case_params import (
+    LARGEST_ID,
+    MAX_PAGE,
+    CommentedFlagsParams,
+    PostDetailParams,
+    PostPageParams,
+)
 from .drf_serializers import NestedPostSerializer
 from .models import Post
 
@@ -250,7 +258,12 @@ class CategoryLatestCaseAPI(CaseAPIView):
 class PostCommentedFlagsCaseAPI(CommentedFlagsParams, CaseAPIView):
     item_model = schemas.PostFlagOut
     query_parameters = {
-        "GET": [LIMIT, query("viewer", "The viewer's user id (default: you).", type_=int)]
+        "GET": [
+            LIMIT,
+            int_query(
+                "viewer", "The viewer's user id (default: you).", minimum=1, maximum=LARGEST_ID
+            ),
+        ]
     }
 
 
@@ -268,7 +281,13 @@ class PostPageCaseAPI(PostPageParams, CaseAPIView):
     query_parameters = {
         "GET": [
             LIMIT,
-            query("page", "Page number, for the OFFSET variant.", type_=int),
+            int_query(
+                "page",
+                "Page number, for the OFFSET variant.",
+                minimum=1,
+                maximum=MAX_PAGE,
+                default=1,
+            ),
             query("after", "Cursor from a `next` value, for the keyset variant."),
         ]
     }
@@ -351,7 +370,20 @@ class PostExportAPI(APIView):
 
     exporter: Callable[[], Any] | None = None
     streaming: bool = False
-    response_models = {"GET": {200: exports.PostExportRow}}
+    # One row per line in NDJSON; CSV has the same columns, with a header line.
+    response_models = {
+        "GET": {
+            (200, CONTENT_TYPES["ndjson"]): exports.PostExportRow,
+            (200, "text/csv"): OpenApiTypes.STR,
+        }
+    }
+    query_parameters = {
+        "GET": [
+            OpenApiParameter(
+                "fmt", str, OpenApiParameter.PATH, enum=list(CONTENT_TYPES), description="Format."
+            )
+        ]
+    }
 
     def get(self, request: Request, fmt: str) -> HttpResponseBase:
         if self.exporter is None:

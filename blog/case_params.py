@@ -11,6 +11,7 @@ from core.case_views import CaseParams, InvalidParameterError, int_parameter, pa
 from . import selectors
 
 LARGEST_ID = 2**63 - 1  # BigAutoField
+MAX_PAGE = 1_000_000  # past this an OFFSET page is a denial of service, not a page
 
 
 class PostDetailParams(CaseParams):
@@ -24,7 +25,7 @@ class CommentedFlagsParams(CaseParams):
     """Flags for `?viewer=<user id>`, or for the logged-in user when that is absent."""
 
     def selector_kwargs(self, request: HttpRequest, **url_kwargs: Any) -> dict[str, Any]:
-        if "viewer" in request.GET or not request.user.is_authenticated:
+        if request.GET.get("viewer") or not request.user.is_authenticated:
             viewer_id = int_parameter(
                 request.GET, "viewer", default=0, minimum=1, maximum=LARGEST_ID
             )
@@ -46,7 +47,7 @@ class PostPageParams(CaseParams):
             raise InvalidParameterError(
                 "after must be a cursor from a next link: <ISO timestamp with zone>,<id>"
             ) from None
-        page = int_parameter(request.GET, "page", default=1, minimum=1, maximum=1_000_000)
+        page = int_parameter(request.GET, "page", default=1, minimum=1, maximum=MAX_PAGE)
         limit = parse_limit(request.GET)
         return {"request": selectors.PageRequest(limit=limit, page=page, after=cursor)}
 

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import admin
-from django.urls import URLPattern, URLResolver, include, path
+from django.urls import URLPattern, URLResolver, include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from core.api import api_not_found
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("blog.urls")),
@@ -15,6 +17,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("admin/", admin.site.urls),
+    # Last under /api/: an address no endpoint matches gets a JSON problem, not an HTML page.
+    re_path(r"^api/", api_not_found, name="api-not-found"),
 ]
 
 if "debug_toolbar" in settings.INSTALLED_APPS:

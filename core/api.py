@@ -12,7 +12,8 @@ from http import HTTPStatus
 from typing import Any, TypeVar
 
 from django.core.exceptions import RequestDataTooBig
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
 from pydantic import BaseModel, TypeAdapter, ValidationError
 from rest_framework import exceptions
 from rest_framework.request import Request
@@ -70,6 +71,13 @@ def problem_response(status: int, detail: str) -> JsonResponse:
     """A problem document from a plain Django view or middleware."""
     body = problem_body(status, detail)
     return JsonResponse(body, status=status, content_type=PROBLEM_CONTENT_TYPE)
+
+
+@csrf_exempt  # it changes nothing, and a write to a wrong address deserves a 404, not a 403
+def api_not_found(request: HttpRequest) -> JsonResponse:
+    """Any address under /api/ that no endpoint matches: a problem document, as from the API,
+    rather than the site's HTML 404 page (or, with DEBUG on, Django's debug page)."""
+    return problem_response(HTTPStatus.NOT_FOUND, "There is no API endpoint at this address.")
 
 
 def validation_errors(error: ValidationError) -> list[dict[str, Any]]:

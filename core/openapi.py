@@ -15,6 +15,8 @@ from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiParameter
 from pydantic import BaseModel, ConfigDict
 
+from .case_views import DEFAULT_LIMIT, MAX_LIMIT
+
 
 class Problem(BaseModel):
     """RFC 9457 problem details: every error response of the API."""
@@ -34,6 +36,9 @@ ERROR_STATUSES = {
     "PATCH": (400, 401, 403, 404, 413, 415, 422, 429),
     "DELETE": (401, 403, 404, 429),
 }
+
+
+NO_NUL_PATTERN = "^[^\\x00]*$"
 
 
 class PydanticAutoSchema(AutoSchema):
@@ -64,4 +69,43 @@ def query(name: str, description: str, *, type_: type = str) -> OpenApiParameter
     return OpenApiParameter(name, type_, OpenApiParameter.QUERY, description=description)
 
 
-LIMIT = query("limit", "Rows to return, 1 to 500 (default 20).", type_=int)
+def int_query(
+    name: str, description: str, *, minimum: int, maximum: int, default: int | None = None
+) -> OpenApiParameter:
+    """A whole-number parameter with the bounds its view enforces (`int_parameter`), so a client
+    or a fuzzer reading the schema knows which values are valid before it sends one."""
+    schema: dict[str, Any] = {"type": "integer", "minimum": minimum, "maximum": maximum}
+    if default is not None:
+        schema["default"] = default
+    return OpenApiParameter(name, schema, OpenApiParameter.QUERY, description=description)
+
+
+LIMIT = int_query(
+    "limit",
+    f"Rows to return, 1 to {MAX_LIMIT} (default {DEFAULT_LIMIT}).",
+    minimum=1,
+    maximum=MAX_LIMIT,
+    default=DEFAULT_LIMIT,
+)
+
+
+def document_parameter_rules(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+    """A drf-spectacular postprocessing hook: state two rules every view shares in the schema.
+
+    An optional query parameter with an empty value (`?limit=`) reads as absent, as from an HTML
+    form's empty field. And no parameter may hold a NUL character: `core.middleware.RejectNulMiddleware`
+    refuses those with a 400 before any view runs.
+    """
+    for operations in result.get("paths", {}).values():
+        for operation in operations.values():
+            for parameter in operation.get("parameters", []):
+                if parameter["in"] == "query" and not parameter.get("required"):
+                    parameter["allowEmptyValue"] = True
+                schema = parameter.get("schema", {})
+                if (
+                    schema.get("type") == "string"
+                    and "pattern" not in schema
+                    and "enum" not in schema
+                ):
+                    schema["pattern"] = NO_NUL_PATTERN
+    return result

@@ -7,11 +7,14 @@ if the services are not configured or if any test at all was skipped.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
 from django.conf import settings
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 from django.core.cache import cache
 from django.test import Client
 
@@ -21,6 +24,21 @@ from users.models import User
 
 # The query assertions as markers, an option and ini settings (see pyproject.toml).
 pytest_plugins = ["querylab.pytest_plugin"]
+
+# Hypothesis (property tests, and schemathesis's fuzzing): the default profile keeps `make test`
+# quick; `HYPOTHESIS_PROFILE=thorough` (make fuzz) tries many more examples. No deadline: a
+# request's time on a shared CI machine is noise, not a property. Each test's fixtures build its
+# rows once, and every example reads or writes against them: that reuse is deliberate.
+hypothesis_settings.register_profile(
+    "default",
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+hypothesis_settings.register_profile(
+    "thorough", hypothesis_settings.get_profile("default"), max_examples=500
+)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
