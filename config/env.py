@@ -125,6 +125,7 @@ def database_config(
 
     A PostgreSQL connection is either pooled (psycopg's pool) or persistent (`conn_max_age`),
     never both: Django refuses the combination, and a pool already keeps connections open.
+    Either way health checks are on (tests/config/test_database_restart.py).
     """
     if url is None:
         url = f"sqlite:///{default_sqlite_path}"
@@ -133,11 +134,18 @@ def database_config(
         dj_database_url.parse(
             url,
             conn_max_age=0 if (is_postgres and pool) else conn_max_age,
-            conn_health_checks=is_postgres and not pool and conn_max_age > 0,
+            # Test a reused connection before its first query (persistent connections) or before
+            # the pool lends it (Django passes ConnectionPool.check_connection), so one that a
+            # PostgreSQL restart or failover has ended is replaced instead of failing a request.
+            conn_health_checks=is_postgres and (pool or conn_max_age > 0),
         )
     )
     if is_postgres and pool:
-        config.setdefault("OPTIONS", {})["pool"] = {"min_size": 2, "max_size": 10, "timeout": 10}
+        config.setdefault("OPTIONS", {})["pool"] = {
+            "min_size": 2,
+            "max_size": 10,
+            "timeout": 10,
+        }
     return config
 
 

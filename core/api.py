@@ -153,6 +153,12 @@ class WriteRateThrottle(UserRateThrottle):
 
     Reads stay unthrottled here; the counters live in the default cache, so they are shared by
     every worker when that cache is Redis.
+
+    While Redis is down the throttle fails open, deliberately: the cache answers every read as a
+    miss (`IGNORE_EXCEPTIONS`, each failure logged by django-redis), so no history is found and
+    the write is allowed. The limit is a guard against bursts, not a security boundary (writes
+    need an account and CSRF or a token); refusing every write until Redis is back would turn a
+    cache outage into a write outage. tests/blog/test_redis_faults.py holds the choice in place.
     """
 
     scope = "writes"

@@ -13,10 +13,10 @@ from typing import Any
 
 import pytest
 from django.conf import settings
-from hypothesis import HealthCheck
-from hypothesis import settings as hypothesis_settings
 from django.core.cache import cache
 from django.test import Client
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 from blog.models import Category, Post, Tag
 from tests.factories import CategoryFactory, PostFactory, TagFactory, UserFactory

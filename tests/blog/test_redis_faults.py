@@ -16,7 +16,11 @@ from http import HTTPStatus
 import pytest
 from django.core.cache import caches
 
+from blog.models import Post
 from config.env import cache_config
+from core.api import WriteRateThrottle
+from tests.api.conftest import send
+from tests.api.test_posts_api import new_post
 from tests.factories import PostFactory
 
 pytestmark = [pytest.mark.redis, pytest.mark.django_db]
@@ -79,3 +83,23 @@ def test_stats_and_pages_survive_a_broken_redis(
     assert home.status_code == HTTPStatus.OK
     assert elapsed < 5  # a few 0.25 s socket timeouts at most, never a hang
     assert "cache is unavailable" in caplog.text
+
+
+def test_writes_are_not_throttled_while_redis_is_down(
+    author_client, news, settings, caplog, monkeypatch
+) -> None:
+    """The throttle fails open (see WriteRateThrottle): with Redis up the third write of this
+    rate is refused (tests/api/test_posts_api.py); with Redis down all three are saved."""
+    monkeypatch.setattr(WriteRateThrottle, "THROTTLE_RATES", {"writes": "2/minute"})
+    use_redis_at(settings, free_port())
+
+    with caplog.at_level(logging.WARNING):
+        statuses = [
+            send(author_client, "post", "/api/v1/posts/", new_post()).status_code for _ in range(3)
+        ]
+
+    assert statuses == [HTTPStatus.CREATED] * 3
+    assert Post.objects.count() == 3
+    assert (
+        "Exception ignored" in caplog.text
+    )  # django-redis logs each failure it turned into a miss
