@@ -14,6 +14,7 @@ from typing import Annotated, Any
 from urllib.parse import urlsplit
 
 import dj_database_url
+import dj_email_url
 from django.core.exceptions import ImproperlyConfigured
 from pydantic import (
     AfterValidator,
@@ -27,6 +28,8 @@ from pydantic import (
 SQLITE_SCHEMES = frozenset({"sqlite"})
 POSTGRES_SCHEMES = frozenset({"postgres", "postgresql", "pgsql"})
 REDIS_SCHEMES = frozenset({"redis", "rediss", "unix"})
+# dj-email-url's schemes, less `smtps` (deprecated there, and it means STARTTLS, not SSL).
+EMAIL_SCHEMES = frozenset({"smtp", "submission", "console", "memory", "dummy"})
 
 
 class EnvironmentConfigError(ImproperlyConfigured):
@@ -64,6 +67,26 @@ def _validate_redis_url(value: str) -> str:
     return value
 
 
+def _validate_email_url(value: SecretStr) -> SecretStr:
+    scheme = urlsplit(value.get_secret_value()).scheme
+    if scheme not in EMAIL_SCHEMES:
+        raise ValueError(
+            "expected smtp://user:password@host:port (or submission://, for port 587 with "
+            f"STARTTLS), console:, memory: or dummy:; the scheme {scheme or '(none)'!r} is not "
+            "supported"
+        )
+    _check_port(value.get_secret_value())
+    return value
+
+
+def _validate_rate(value: str) -> str:
+    # DRF's format: a count, a slash, and a period it reads by its first letter.
+    count, _, period = value.partition("/")
+    if not count.isdigit() or int(count) < 1 or period not in ("second", "minute", "hour", "day"):
+        raise ValueError("expected a rate such as 60/minute (per second, minute, hour or day)")
+    return value
+
+
 def _split_commas(value: Any) -> Any:
     if isinstance(value, str):
         return [item.strip() for item in value.split(",") if item.strip()]
@@ -73,6 +96,8 @@ def _split_commas(value: Any) -> Any:
 DatabaseUrl = Annotated[str, AfterValidator(_validate_database_url)]
 RedisUrl = Annotated[str, AfterValidator(_validate_redis_url)]
 CommaList = Annotated[list[str], BeforeValidator(_split_commas)]
+Rate = Annotated[str, AfterValidator(_validate_rate)]
+EmailUrl = Annotated[SecretStr, AfterValidator(_validate_email_url)]
 
 
 class Environment(BaseModel):
@@ -89,6 +114,11 @@ class Environment(BaseModel):
     DJANGO_INTERNAL_IPS: CommaList = ["127.0.0.1", "::1"]
     # Where collectstatic writes and WhiteNoise reads; `staticfiles/` in the project by default.
     DJANGO_STATIC_ROOT: Path | None = None
+    # Where comment notifications go (it may hold a password); Django's SMTP on localhost if unset.
+    EMAIL_URL: EmailUrl | None = None
+    DJANGO_DEFAULT_FROM_EMAIL: str = "blog@localhost"
+    # Writes each user (or address) may make; `make loadtest` raises it to measure concurrency.
+    DJANGO_WRITE_THROTTLE_RATE: Rate = "60/minute"
 
     def require(self, *names: str, why: str) -> None:
         """Stop start-up if any of `names` is unset."""
@@ -168,3 +198,11 @@ def cache_config(redis_url: str | None, *, key_prefix: str) -> dict[str, Any]:
             "IGNORE_EXCEPTIONS": True,
         },
     }
+
+
+def email_config(email_url: SecretStr | None) -> dict[str, Any]:
+    """The `EMAIL_*` settings `EMAIL_URL` names (dj-email-url), or none to keep Django's."""
+    if email_url is None:
+        return {}
+    parsed = dj_email_url.parse(email_url.get_secret_value())
+    return {name: value for name, value in parsed.items() if value is not None and value != ""}

@@ -1,18 +1,25 @@
 """`make loadtest`: gunicorn with the production settings against PostgreSQL and Redis on
-loopback, driven by locust, for the naive and the optimized feed in turn.
+loopback, driven by locust: the naive and the optimized feed in turn, then concurrent writes.
 
 Run it under scripts/with-services.sh (the Makefile does), which provides DATABASE_URL and
 REDIS_URL. It migrates and seeds that database, starts gunicorn, runs locust headless for a
 bounded time per variant, and prints requests per second, p50 and p99 latency and the failures;
 `--json PATH` keeps the figures (bench_report puts docs/benchmarks/loadtest.json on the page).
-Exits non-zero when any request failed. Client and server share this machine's cores, which
-bounds the figures: compare the two variants, not these numbers with another machine's.
+
+The writes: every simulated user, each with an account of its own, comments on the same post
+and counts a view of it, as fast as answered. Afterwards the database must hold exactly one new
+comment and one more view for each of those requests that succeeded: nothing lost to concurrent
+increments or transactions. The write throttle is raised for the run (DJANGO_WRITE_THROTTLE_RATE)
+so that it measures the database, not the limit.
+
+Exits non-zero when any request failed or any write is missing. Client and server share this
+machine's cores, which bounds the figures: compare the variants, not these numbers with another
+machine's.
 """
 
 from __future__ import annotations
 
 import argparse
-import csv
 import json
 import os
 import secrets
@@ -21,6 +28,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +38,25 @@ VARIANTS = {
     "naive": "/api/v1/naive/feed/?limit=20",
     "optimized": "/api/v1/optimized/feed/?limit=20",
 }
+# Run with `manage.py shell -c` under the server's settings; each prints one JSON line.
+PREPARE_WRITERS = """
+import json
+from rest_framework.authtoken.models import Token
+from blog.models import Post
+from users.models import User
+tokens = []
+for number in range({users}):
+    user, _ = User.objects.get_or_create(username=f"load-writer-{{number}}")
+    tokens.append(Token.objects.get_or_create(user=user)[0].key)
+post = Post.objects.filter(status="published").order_by("-published_at", "-id").first()
+print(json.dumps({{"tokens": tokens, "slug": post.slug}}))
+"""
+COUNT_WRITES = """
+import json
+from blog.models import Comment, Post
+post = Post.objects.get(slug="{slug}")
+print(json.dumps({{"comment": Comment.objects.filter(post=post).count(), "view": post.view_count}}))
+"""
 
 
 def main() -> int:
@@ -49,6 +76,11 @@ def main() -> int:
         "DJANGO_SETTINGS_MODULE": "config.settings.production",
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "DJANGO_WRITE_THROTTLE_RATE": "1000000/minute",
+        # Comment notifications are sent (on commit), to a backend that drops them: no SMTP here.
+        "EMAIL_URL": "dummy:",
+        # Only the API is requested: an empty folder keeps WhiteNoise from warning it is missing.
+        "DJANGO_STATIC_ROOT": tempfile.mkdtemp(prefix="loadtest-static-"),
     }
     manage = [sys.executable, "manage.py"]
     subprocess.run([*manage, "migrate", "--noinput", "-v", "0"], cwd=PROJECT, env=env, check=True)
@@ -61,6 +93,7 @@ def main() -> int:
             f"--workers={args.workers}",
             f"--bind=127.0.0.1:{port}",
             "--log-level=warning",
+            "--access-logfile=/dev/null",  # thousands of lines a second
         ],
         cwd=PROJECT,
         env=env,
@@ -68,9 +101,12 @@ def main() -> int:
     try:
         wait_for(port)
         results = {
-            variant: run_locust(path, port=port, users=args.users, seconds=args.seconds)
+            variant: run_locust(
+                "Reader", port=port, users=args.users, seconds=args.seconds, LOADTEST_PATH=path
+            )
             for variant, path in VARIANTS.items()
         }
+        writes = run_writes(env, port=port, users=args.users, seconds=args.seconds)
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -80,15 +116,60 @@ def main() -> int:
         "workers": args.workers,
         "cpu_count": os.cpu_count(),
         "variants": results,
+        "writes": writes,
     }
     print_table(report)
     if args.json:
         args.json.write_text(json.dumps(report, indent=2) + "\n")
-    failed = sum(result["failures"] for result in results.values())
+    failed = sum(result["failures"] for result in results.values()) + writes["failures"]
     if failed:
         print(f"loadtest: {failed} requests failed", file=sys.stderr)
-        return 1
-    return 0
+    if writes["unmatched"]:
+        print(
+            f"loadtest: the database does not match the successful writes: {writes['unmatched']}",
+            file=sys.stderr,
+        )
+    return 1 if failed or writes["unmatched"] else 0
+
+
+def django_json(code: str, env: dict[str, str]) -> dict[str, Any]:
+    """Run `code` in `manage.py shell` under the server's settings; return what it printed."""
+    shell = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", code],
+        cwd=PROJECT,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    result: dict[str, Any] = json.loads(shell.stdout.strip().splitlines()[-1])
+    return result
+
+
+def run_writes(env: dict[str, str], *, port: int, users: int, seconds: int) -> dict[str, Any]:
+    """Concurrent comments and views on one post; then count what the database kept."""
+    writers = django_json(PREPARE_WRITERS.format(users=users), env)
+    count = COUNT_WRITES.format(slug=writers["slug"])
+    before = django_json(count, env)
+    result = run_locust(
+        "Writer",
+        port=port,
+        users=users,
+        seconds=seconds,
+        LOADTEST_TOKENS=",".join(writers["tokens"]),
+        LOADTEST_SLUG=writers["slug"],
+    )
+    after = django_json(count, env)
+    kept = {name: after[name] - before[name] for name in ("comment", "view")}
+    succeeded = {name: result["by_name"][name]["succeeded"] for name in ("comment", "view")}
+    # Both directions are errors: fewer rows than successes is a lost write, more is a write
+    # that failed (or timed out) for the client yet was saved.
+    unmatched = {
+        name: {"succeeded": succeeded[name], "kept": kept[name]}
+        for name in kept
+        if succeeded[name] != kept[name]
+    }
+    return {**result, "path": "comment + view of one post", "kept": kept, "unmatched": unmatched}
 
 
 def free_port() -> int:
@@ -108,7 +189,9 @@ def wait_for(port: int, *, timeout: float = 30) -> None:
     raise SystemExit(f"loadtest: gunicorn did not listen on port {port} within {timeout:.0f} s")
 
 
-def run_locust(path: str, *, port: int, users: int, seconds: int) -> dict[str, Any]:
+def run_locust(
+    user_class: str, *, port: int, users: int, seconds: int, **environ: str
+) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="loadtest-") as folder:
         prefix = Path(folder) / "run"
         locust = subprocess.run(
@@ -120,30 +203,58 @@ def run_locust(path: str, *, port: int, users: int, seconds: int) -> dict[str, A
                 f"--users={users}",
                 f"--spawn-rate={users}",
                 f"--run-time={seconds}s",
+                # At the end, let each user finish the request it is in: one cut off mid-flight
+                # may have been saved without locust ever counting it.
+                "--stop-timeout=30s",
                 f"--host=http://127.0.0.1:{port}",
-                f"--csv={prefix}",
+                # The final figures, written after the last request: the CSV files are
+                # snapshots taken every second and can miss the run's last moments.
+                f"--json-file={prefix}",
                 "--only-summary",
                 "--loglevel=WARNING",
+                user_class,
             ],
             cwd=PROJECT,
-            env={**os.environ, "LOADTEST_PATH": path},
+            env={**os.environ, **environ},
             check=False,  # locust exits 1 when a request failed; the figures say which
             capture_output=True,
             text=True,
         )
-        stats_file = Path(f"{prefix}_stats.csv")
+        stats_file = Path(f"{prefix}.json")
         if not stats_file.exists():
             raise SystemExit(f"loadtest: locust wrote no figures:\n{locust.stderr}")
-        with stats_file.open(newline="") as stats:
-            total = next(row for row in csv.DictReader(stats) if row["Name"] == "Aggregated")
+        entries: list[dict[str, Any]] = json.loads(stats_file.read_text())
+    if not entries:
+        raise SystemExit(f"loadtest: locust made no requests:\n{locust.stderr}")
+    requests = sum(entry["num_requests"] for entry in entries)
+    times: Counter[int] = Counter()
+    for entry in entries:
+        times.update({int(ms): count for ms, count in entry["response_times"].items()})
+    started = min(entry["start_time"] for entry in entries)
+    ended = max(entry["last_request_timestamp"] for entry in entries)
     return {
-        "path": path,
-        "requests": int(total["Request Count"]),
-        "failures": int(total["Failure Count"]),
-        "requests_per_second": float(total["Requests/s"]),
-        "p50_ms": float(total["50%"]),
-        "p99_ms": float(total["99%"]),
+        "path": environ.get("LOADTEST_PATH", ""),
+        "by_name": {
+            entry["name"]: {"succeeded": entry["num_requests"] - entry["num_failures"]}
+            for entry in entries
+        },
+        "requests": requests,
+        "failures": sum(entry["num_failures"] for entry in entries),
+        "requests_per_second": requests / max(ended - started, 1e-9),
+        "p50_ms": float(percentile(times, 0.50)),
+        "p99_ms": float(percentile(times, 0.99)),
     }
+
+
+def percentile(histogram: Counter[int], fraction: float) -> int:
+    """The response time (ms, as locust rounds it) below which `fraction` of requests fell."""
+    wanted = fraction * sum(histogram.values())
+    seen = 0
+    for milliseconds in sorted(histogram):
+        seen += histogram[milliseconds]
+        if seen >= wanted:
+            return milliseconds
+    return max(histogram)
 
 
 def print_table(report: dict[str, Any]) -> None:
@@ -152,11 +263,16 @@ def print_table(report: dict[str, Any]) -> None:
         f"{report['workers']} gunicorn workers, {report['cpu_count']} CPUs"
     )
     print(f"{'variant':10} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'requests':>9} {'failed':>7}")
-    for variant, result in report["variants"].items():
+    for variant, result in [*report["variants"].items(), ("writes", report["writes"])]:
         print(
             f"{variant:10} {result['requests_per_second']:>8.1f} {result['p50_ms']:>8.0f} "
             f"{result['p99_ms']:>8.0f} {result['requests']:>9} {result['failures']:>7}"
         )
+    writes = report["writes"]
+    print(
+        f"writes kept by the database: {writes['kept']}, "
+        f"{'as many as succeeded' if not writes['unmatched'] else writes['unmatched']}"
+    )
 
 
 if __name__ == "__main__":

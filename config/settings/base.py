@@ -9,7 +9,7 @@ from pathlib import Path
 
 import django_stubs_ext
 
-from config.env import cache_config, database_config, load_environment
+from config.env import cache_config, database_config, email_config, load_environment
 
 # Lets generic annotations such as admin.ModelAdmin[Post] run, not only type-check.
 django_stubs_ext.monkeypatch()
@@ -127,7 +127,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "EXCEPTION_HANDLER": "core.api.problem_exception_handler",
     "DEFAULT_SCHEMA_CLASS": "core.openapi.PydanticAutoSchema",
-    "DEFAULT_THROTTLE_RATES": {"writes": "60/minute"},
+    "DEFAULT_THROTTLE_RATES": {"writes": ENV.DJANGO_WRITE_THROTTLE_RATE},
 }
 
 # https://drf-spectacular.readthedocs.io/en/latest/settings.html
@@ -155,10 +155,19 @@ SPECTACULAR_SETTINGS = {
 # The seed command creates a `demo` login with a published password only where this is True.
 DEMO_LOGIN_ENABLED = False
 
-# Comment notifications (blog.notifications) go through SMTP on localhost by default; a mail
-# server that does not answer must not hold a request for long.
-DEFAULT_FROM_EMAIL = "blog@localhost"
-EMAIL_TIMEOUT = 5
+# Comment notifications (blog.notifications) go through SMTP on localhost unless EMAIL_URL says
+# otherwise; a mail server that does not answer must not hold a request for long.
+DEFAULT_FROM_EMAIL = ENV.DJANGO_DEFAULT_FROM_EMAIL
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+_EMAIL = email_config(ENV.EMAIL_URL)
+EMAIL_BACKEND = _EMAIL.get("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+EMAIL_HOST = _EMAIL.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = _EMAIL.get("EMAIL_PORT", 25)
+EMAIL_HOST_USER = _EMAIL.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = _EMAIL.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = _EMAIL.get("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = _EMAIL.get("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = _EMAIL.get("EMAIL_TIMEOUT", 5)
 
 LOGGING = {
     "version": 1,

@@ -342,11 +342,28 @@ def _loadtest_section(loadtest: dict[str, Any]) -> list[str]:
         "| variant | requests/s | p50 ms | p99 ms | requests | failed |",
         "|---|---:|---:|---:|---:|---:|",
     ]
-    for variant, result in loadtest["variants"].items():
+    runs = list(loadtest["variants"].items())
+    writes = loadtest.get("writes")
+    if writes:
+        runs.append(("writes", writes))
+    for variant, result in runs:
         lines.append(
             f"| {variant} | {result['requests_per_second']:.1f} | {result['p50_ms']:.0f} | "
             f"{result['p99_ms']:.0f} | {result['requests']} | {result['failures']} |"
         )
+    if writes:
+        kept = writes["kept"]
+        lines += [
+            "",
+            f"The writes: every user, each with an account of its own, comments on the same post "
+            f"and counts a view of it, as fast as answered. The database then held "
+            f"{kept['comment']} new comments and {kept['view']} more views: "
+            + (
+                "one for every request that succeeded, none lost."
+                if not writes["unmatched"]
+                else f"**not** one for every request that succeeded: {writes['unmatched']}."
+            ),
+        ]
     return lines
 
 

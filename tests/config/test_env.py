@@ -10,6 +10,7 @@ from config.env import (
     EnvironmentConfigError,
     cache_config,
     database_config,
+    email_config,
     load_environment,
 )
 
@@ -83,6 +84,39 @@ def test_allowed_hosts_are_a_comma_separated_list() -> None:
     env = load_environment({"DJANGO_ALLOWED_HOSTS": "example.com, www.example.com,,"})
 
     assert env.DJANGO_ALLOWED_HOSTS == ["example.com", "www.example.com"]
+
+
+def test_write_throttle_rate_defaults_and_is_validated() -> None:
+    assert load_environment({}).DJANGO_WRITE_THROTTLE_RATE == "60/minute"
+    assert load_environment({"DJANGO_WRITE_THROTTLE_RATE": "5/second"}).DJANGO_WRITE_THROTTLE_RATE
+
+    for bad in ["60", "0/minute", "many/minute", "60/fortnight", "-1/day"]:
+        with pytest.raises(EnvironmentConfigError, match=r"^DJANGO_WRITE_THROTTLE_RATE: expected"):
+            load_environment({"DJANGO_WRITE_THROTTLE_RATE": bad})
+
+
+def test_email_url_sets_the_smtp_settings() -> None:
+    env = load_environment({"EMAIL_URL": "submission://blog:s3cret@mail.example.com"})
+
+    assert email_config(env.EMAIL_URL) == {
+        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "EMAIL_HOST": "mail.example.com",
+        "EMAIL_PORT": 587,
+        "EMAIL_HOST_USER": "blog",
+        "EMAIL_HOST_PASSWORD": "s3cret",
+        "EMAIL_USE_TLS": True,
+        "EMAIL_USE_SSL": False,
+    }
+    assert email_config(None) == {}
+    assert "s3cret" not in repr(env)
+
+
+def test_a_bad_email_url_is_named_and_its_password_not_repeated() -> None:
+    with pytest.raises(EnvironmentConfigError) as raised:
+        load_environment({"EMAIL_URL": "http://blog:s3cret@mail.example.com"})
+
+    assert str(raised.value).startswith("EMAIL_URL: expected smtp://")
+    assert "s3cret" not in str(raised.value)
 
 
 def test_require_names_the_missing_variable() -> None:

@@ -171,6 +171,31 @@ def test_the_page_says_what_was_missed_and_by_how_much(made_up_run: BenchRun) ->
     assert "| `post-feed` | 901 → 3 | 900.0 → 30.0 ms (**30.0x**) |" in page
 
 
+def test_the_load_section_says_whether_writes_were_lost(made_up_run: BenchRun) -> None:
+    def loadtest(unmatched: dict[str, Any]) -> dict[str, Any]:
+        figures = {"requests_per_second": 10.0, "p50_ms": 5.0, "p99_ms": 9.0, "failures": 0}
+        return {
+            "users": 4,
+            "seconds": 3,
+            "workers": 2,
+            "cpu_count": 2,
+            "variants": {"optimized": {**figures, "requests": 30}},
+            "writes": {
+                **figures,
+                "requests": 40,
+                "kept": {"comment": 20, "view": 19},
+                "unmatched": unmatched,
+            },
+        }
+
+    kept = markdown_page([made_up_run], loadtest=loadtest({}))
+    lost = markdown_page([made_up_run], loadtest=loadtest({"view": {"succeeded": 20, "kept": 19}}))
+
+    assert "| writes | 10.0 | 5 | 9 | 40 | 0 |" in kept
+    assert "held 20 new comments and 19 more views: one for every request that succeeded" in kept
+    assert "**not** one for every request that succeeded" in lost
+
+
 def test_the_terminal_table_and_chart(made_up_run: BenchRun) -> None:
     table = terminal_table(made_up_run)
     chart = time_chart([made_up_run])
