@@ -93,8 +93,8 @@ def document_parameter_rules(result: dict[str, Any], **kwargs: Any) -> dict[str,
     """A drf-spectacular postprocessing hook: state two rules every view shares in the schema.
 
     An optional query parameter with an empty value (`?limit=`) reads as absent, as from an HTML
-    form's empty field. And no parameter may hold a NUL character: `core.middleware.RejectNulMiddleware`
-    refuses those with a 400 before any view runs.
+    form's empty field. And no parameter may hold a NUL character:
+    `core.middleware.RejectNulMiddleware` refuses those with a 400 before any view runs.
     """
     for operations in result.get("paths", {}).values():
         for operation in operations.values():
