@@ -43,7 +43,7 @@ class Owned:
         posts = Post.objects.filter(author=self.owner).order_by("pk").values()
         comments = Comment.objects.filter(author=self.owner).order_by("pk").values()
         kept = [{key: value for key, value in row.items() if key != "view_count"} for row in posts]
-        return kept, list(comments)
+        return kept, [dict(row) for row in comments]
 
 
 def post_as(owned: Owned) -> dict[str, Any]:
