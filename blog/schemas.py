@@ -222,24 +222,28 @@ class PostIn(BaseModel):
     status: Literal["draft", "published"] = "draft"
 
 
-class PostPatchIn(BaseModel):
-    """`PATCH /api/v1/posts/{slug}/`: any subset of PostIn's fields."""
+class PartialUpdateIn(BaseModel):
+    """A PATCH body: every field optional, None the "not sent" default (the service applies
+    `model_dump(exclude_unset=True)`); a client sending null means nothing sensible."""
 
     model_config = ConfigDict(extra="forbid")
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _not_null(cls, value: Any) -> Any:
+        if value is None:
+            raise ValueError("must not be null; leave the field out to keep its value")
+        return value
+
+
+class PostPatchIn(PartialUpdateIn):
+    """`PATCH /api/v1/posts/{slug}/`: any subset of PostIn's fields."""
 
     title: Title | None = None
     body: Body | None = None
     tags: Tags | None = None
     category: Slug | None = None
     status: Literal["draft", "published"] | None = None
-
-    @field_validator("*", mode="before")
-    @classmethod
-    def _not_null(cls, value: Any) -> Any:
-        # None is the "not sent" default; a client sending null means nothing sensible.
-        if value is None:
-            raise ValueError("must not be null; leave the field out to keep its value")
-        return value
 
 
 class CommentIn(BaseModel):

@@ -21,7 +21,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import UserRateThrottle
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from .errors import DomainValidationError
+from .errors import DomainConflictError, DomainValidationError
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
 InT = TypeVar("InT", bound=BaseModel)
@@ -100,7 +100,9 @@ def problem_exception_handler(exc: Exception, context: dict[str, Any]) -> Respon
         return problem(exc.status_code, str(exc.detail), errors=exc.errors)
     if isinstance(exc, DomainValidationError):
         errors = [{"loc": list(exc.loc), "msg": exc.message, "type": exc.code}]
-        return problem(HTTPStatus.UNPROCESSABLE_ENTITY, exc.message, errors=errors)
+        conflict = isinstance(exc, DomainConflictError)
+        code = HTTPStatus.CONFLICT if conflict else HTTPStatus.UNPROCESSABLE_ENTITY
+        return problem(code, exc.message, errors=errors)
     if isinstance(exc, RequestDataTooBig):
         return problem(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, "The request body is too large.")
     response = drf_exception_handler(exc, context)

@@ -14,3 +14,7 @@ class DomainValidationError(Exception):
         self.message = message
         self.loc = loc
         self.code = code
+
+
+class DomainConflictError(DomainValidationError):
+    """The value is valid but taken (a username, an address): a 409, not a 422."""

@@ -1,19 +1,43 @@
-"""The users JSON API: the directory (a case, mounted per variant) and one user's profile."""
+"""The users JSON API: the directory (a case, mounted per variant), sign-up, one user's public
+profile, and your own account."""
 
 from __future__ import annotations
 
+from http import HTTPStatus
+from typing import cast
+
 from django.http import HttpResponse
+from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.views import APIView
 
-from core.api import json_response
-from core.case_api import CaseAPIView
+from core.api import WriteRateThrottle, json_response, parse_body
+from core.case_api import CaseAPIView, results_model
 
-from . import schemas, selectors
+from . import schemas, selectors, services
+from .models import User
 
 
 class UserDirectoryCaseAPI(CaseAPIView):
     item_model = schemas.UserDirectoryOut
+
+
+class UserCollectionAPI(UserDirectoryCaseAPI):
+    """`GET /api/v1/users/`: the directory. `POST`: sign up, no login needed (a logged-in
+    client may create another account too, as anyone may); throttled per address."""
+
+    permission_classes = [AllowAny]
+    throttle_classes = [WriteRateThrottle]
+    request_models = {"POST": schemas.UserIn}
+    response_models = {
+        "GET": {200: results_model(schemas.UserDirectoryOut)},
+        "POST": {201: schemas.MeOut},
+    }
+
+    def post(self, request: Request) -> HttpResponse:
+        data = parse_body(request, schemas.UserIn)
+        user = services.user_sign_up(data=data)
+        return json_response(schemas.ME, selectors.user_me(pk=user.pk), status=HTTPStatus.CREATED)
 
 
 class UserDetailAPI(APIView):
@@ -23,3 +47,26 @@ class UserDetailAPI(APIView):
 
     def get(self, request: Request, username: str) -> HttpResponse:
         return json_response(schemas.USER_DETAIL, selectors.user_get_profile(username=username))
+
+
+class MeAPI(APIView):
+    """`GET | PATCH /api/v1/users/me/`: your own account and profile, and nobody else's: the
+    URL names no one, so there is no one else's to address."""
+
+    permission_classes = [IsAuthenticated]
+    throttle_classes = [WriteRateThrottle]
+    request_models = {"PATCH": schemas.MePatchIn}
+    response_models = {"GET": {200: schemas.MeOut}, "PATCH": {200: schemas.MeOut}}
+
+    def get(self, request: Request) -> HttpResponse:
+        return json_response(schemas.ME, selectors.user_me(pk=self._me(request).pk))
+
+    def patch(self, request: Request) -> HttpResponse:
+        data = parse_body(request, schemas.MePatchIn)
+        user = services.user_update_me(user=selectors.user_me(pk=self._me(request).pk), data=data)
+        return json_response(schemas.ME, user)
+
+    @staticmethod
+    def _me(request: Request) -> User:
+        # IsAuthenticated has let only a real user in, never AnonymousUser.
+        return cast("User", request.user)

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models, transaction
+from django.db.models.functions import Lower
 
 
 class User(AbstractUser):
@@ -15,6 +16,19 @@ class User(AbstractUser):
     published_post_count: int
     latest_post_title: str | None
     comment_count: int
+
+    class Meta:
+        # AbstractUser's names, restated: a Meta of one's own replaces its Meta.
+        verbose_name = "user"
+        verbose_name_plural = "users"
+        constraints = [
+            # Sign-up compares names and addresses case-insensitively (users.services); these
+            # hold the rule when two requests race past that check, so the loser gets a 409.
+            models.UniqueConstraint(Lower("username"), name="user_username_ci_unique"),
+            models.UniqueConstraint(
+                Lower("email"), condition=~models.Q(email=""), name="user_email_ci_unique"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.username

@@ -63,3 +63,8 @@ def user_get_profile(*, username: str) -> User:
         )
     )
     return get_object_or_404(queryset, username=username)
+
+
+def user_me(*, pk: int) -> User:
+    """Your own account with its profile. Queries: 1."""
+    return User.objects.select_related("profile").get(pk=pk)

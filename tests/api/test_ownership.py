@@ -6,8 +6,9 @@ fails when an operation has none: a new write endpoint cannot land without sayin
 stranger. Each attempt is made by a logged-in intruder against an owner's published post, draft
 and comment; afterwards the owner's rows must be exactly as they were.
 
-Comments have no edit or delete endpoint: once posted, only staff change them, in the admin
-(tests/test_admin.py). Counting a view is public by design and changes the counter only.
+An account is changed only at `/api/v1/users/me/`, which names no one: there is no URL for
+another's. Comments have no edit or delete endpoint: once posted, only staff change them, in the
+admin (tests/test_admin.py). Counting a view is public by design and changes the counter only.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from django.test import Client
 from blog.models import Comment, Post
 from tests.api.conftest import send
 from tests.factories import CategoryFactory, CommentFactory, PostFactory, UserFactory
-from users.models import User
+from users.models import Profile, User
 
 pytestmark = pytest.mark.django_db
 
@@ -38,12 +39,14 @@ class Owned:
         self.draft = PostFactory.create(author=owner, category=category, draft=True)
         self.comment = CommentFactory.create(post=self.post, author=owner, body="My comment")
 
-    def snapshot(self) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    def snapshot(self) -> list[Any]:
         # view_count is left out: counting a view is public (see the module docstring).
         posts = Post.objects.filter(author=self.owner).order_by("pk").values()
         comments = Comment.objects.filter(author=self.owner).order_by("pk").values()
         kept = [{key: value for key, value in row.items() if key != "view_count"} for row in posts]
-        return kept, [dict(row) for row in comments]
+        account = User.objects.filter(pk=self.owner.pk).values().get()
+        profile = Profile.objects.filter(user=self.owner).values().get()
+        return [kept, [dict(row) for row in comments], account, profile]
 
 
 def post_as(owned: Owned) -> dict[str, Any]:
@@ -62,6 +65,21 @@ ATTEMPTS: dict[tuple[str, str], tuple[Callable[[Owned], Any], set[int]]] = {
     ("POST", "/api/v1/posts/"): (post_as, {HTTPStatus.UNPROCESSABLE_ENTITY}),
     ("PATCH", "/api/v1/posts/{slug}/"): (lambda o: {"title": "Taken"}, {HTTPStatus.FORBIDDEN}),
     ("DELETE", "/api/v1/posts/{slug}/"): (lambda o: None, {HTTPStatus.FORBIDDEN}),
+    # Take the owner's name or address: taken, whatever the case.
+    ("POST", "/api/v1/users/"): (
+        lambda o: {
+            "username": o.owner.username.upper(),
+            "email": "new@example.com",
+            "password": "a-long-unusual-passphrase",
+            "password_confirm": "a-long-unusual-passphrase",
+        },
+        {HTTPStatus.CONFLICT},
+    ),
+    # Your own account is the only one the URL can name; take the owner's address through it.
+    ("PATCH", "/api/v1/users/me/"): (
+        lambda o: {"email": o.owner.email.upper()},
+        {HTTPStatus.CONFLICT},
+    ),
     ("POST", "/api/v1/posts/{slug}/comments/"): (
         lambda o: {"body": "As you", "author": o.owner.username},
         {HTTPStatus.UNPROCESSABLE_ENTITY},
