@@ -271,6 +271,12 @@ class PostTitlesCaseAPI(CaseAPIView):
     item_model = schemas.PostTitleOut
 
 
+class PostReadingListAPI(CaseAPIView):
+    """`GET /api/v1/posts/reading-list/`: newest titles with their reading time."""
+
+    item_model = schemas.PostReadingOut
+
+
 class PostRowsCaseAPI(CaseAPIView):
     item_model = schemas.PostRowOut
 

@@ -25,6 +25,7 @@ urlpatterns = [
     path("naive/async-counts/", async_api.counts_view(async_reads.post_counts_gathered), name="async-gather-naive"),
     path("optimized/async-counts/", async_api.counts_view(async_reads.post_counts_aggregated), name="async-gather-optimized"),
     path("posts/<slug:slug>/links/", async_api.post_links, name="post-links"),
+    path("posts/reading-list/", api.PostReadingListAPI.as_view(selector=s.post_reading_list), name="post-reading-list"),
     path("stats/", api.StatsAPI.as_view(), name="stats"),
     path("naive/stats/", api.StatsAPI.as_view(compute=st.stats_naive), name="stats-naive"),
     path("optimized/stats/", api.StatsAPI.as_view(compute=st.stats_optimized), name="stats-optimized"),

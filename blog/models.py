@@ -42,6 +42,14 @@ class Tag(models.Model):
         return self.name
 
 
+CHARACTERS_PER_MINUTE = 1_000  # about 200 words a minute, at five letters and a space a word
+
+
+def reading_minutes(characters: int) -> int:
+    """Minutes to read a text of this many characters: at least one."""
+    return max(1, -(-characters // CHARACTERS_PER_MINUTE))
+
+
 class Post(models.Model):
     Status = PostStatus
 
@@ -72,6 +80,7 @@ class Post(models.Model):
     comment_list: list[Comment]
     viewer_commented: bool
     author_name: str
+    body_length: int
 
     class Meta:
         indexes = [
@@ -97,6 +106,12 @@ class Post(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("blog:post-detail", kwargs={"slug": self.slug})
+
+    @property
+    def reading_time_minutes(self) -> int:
+        """Convenient on one post whose body is loaded; a trap on a list that deferred the body:
+        each read loads it with a query of its own (see blog.schemas.PostReadingOut)."""
+        return reading_minutes(len(self.body))
 
     @property
     def is_published(self) -> bool:

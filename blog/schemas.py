@@ -19,8 +19,11 @@ from pydantic import (
     Field,
     StringConstraints,
     TypeAdapter,
+    computed_field,
     field_validator,
 )
+
+from .models import reading_minutes
 
 MAX_TITLE = 200
 MAX_BODY = 100_000
@@ -165,6 +168,34 @@ class PostTitleOut(Out):
     title: str
     slug: str
     published_at: datetime | None
+
+
+class PostReadingOut(Out):
+    """`GET /api/v1/posts/reading-list/`: titles with a reading time, computed from the body's
+    length counted by the database (`Length("body")`, selectors.post_reading_list), so the list
+    never loads a body. Compare PostReadingFromPropertyOut, the trap this avoids."""
+
+    title: str
+    slug: str
+    published_at: datetime | None
+    # Read from the annotation, used by the computed field, left out of the output.
+    body_length: int = Field(exclude=True)
+
+    @computed_field  # type: ignore[prop-decorator]  # pydantic's documented stacking
+    @property
+    def reading_time_minutes(self) -> int:
+        return reading_minutes(self.body_length)
+
+
+class PostReadingFromPropertyOut(Out):
+    """The same output through `Post.reading_time_minutes`, a model property that reads the body:
+    validating a list whose body is deferred (only()) runs one query per post to load it, an N+1
+    that no view or template shows. tests/blog/test_computed_field_trap.py measures both."""
+
+    title: str
+    slug: str
+    published_at: datetime | None
+    reading_time_minutes: int
 
 
 class PostRowOut(Out):
