@@ -29,7 +29,7 @@ from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import resolve, reverse
 
-from .registry import Case, PageTarget, Surface, Variant
+from .registry import AnyCase, PageTarget, Surface, Variant
 from .sql import QueryShape, QueryTimer, group_queries
 from .write_setups import WriteSetup
 
@@ -54,7 +54,7 @@ def render_page(url: str, *, user: Any = None, keep_body: bool = True) -> Render
     return _call(RequestFactory().get(url), url, user=user, keep_body=keep_body)
 
 
-def run_write(case: Case, variant: Variant, setup: WriteSetup) -> RenderedPage:
+def run_write(case: AnyCase, variant: Variant, setup: WriteSetup) -> RenderedPage:
     """POST a write case's request as its setup's user (no CSRF: this runs server-side)."""
     name = case.api_names.get(variant)
     if name is None:
@@ -132,7 +132,7 @@ class Measurement:
 
 
 def measure(
-    case: Case,
+    case: AnyCase,
     variant: Variant,
     target: PageTarget,
     *,
@@ -187,7 +187,7 @@ def measure(
 
 
 def _measure_write(
-    case: Case, variant: Variant, write: Callable[[int], WriteSetup], *, n: int, repeat: int
+    case: AnyCase, variant: Variant, write: Callable[[int], WriteSetup], *, n: int, repeat: int
 ) -> Measurement:
     """The same passes as a read, each inside a transaction that is rolled back, on data the
     case's setup (`write`) makes afresh for a batch of `n`."""

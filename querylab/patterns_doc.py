@@ -14,7 +14,7 @@ from pathlib import Path
 from django.conf import settings
 from django.urls import reverse
 
-from .registry import CASES, VARIANTS, Case
+from .registry import CASES, VARIANTS, AnyCase
 
 HEADER = """\
 # ORM performance patterns
@@ -49,7 +49,7 @@ def render() -> str:
     return HEADER + "\n".join(rows) + "\n\n" + "\n".join(sections)
 
 
-def _section(case: Case) -> str:
+def _section(case: AnyCase) -> str:
     prose = (cases_dir() / f"{case.slug}.md").read_text().strip()
     lab = reverse("querylab:case", kwargs={"slug": case.slug})
     code = "\n\n".join(
@@ -70,6 +70,6 @@ def _section(case: Case) -> str:
     )
 
 
-def _qualified_name(case: Case, variant: str) -> str:
+def _qualified_name(case: AnyCase, variant: str) -> str:
     target = case.selectors[variant]  # type: ignore[index]
     return f"{target.__module__}.{target.__qualname__}"

@@ -8,11 +8,12 @@ every URL the registry lists works as it is.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Generic, Literal, TypeVar
 from urllib.parse import urlencode
 
+from django.contrib.admin import ModelAdmin
 from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Count
 from django.urls import reverse
@@ -25,18 +26,44 @@ from blog import stats as blog_stats
 from blog.admin import NaiveAdminPostAdmin, PostAdmin
 from blog.api import NestedSerializerPostListAPI, PostExportAPI
 from blog.drf_serializers import NestedPostSerializer
-from blog.models import Comment, Post
+from blog.models import Category, Comment, Post, Tag
 from blog.schemas import PostListItemOut
 from users import selectors as user_selectors
+from users.models import User
 
 from . import write_setups
 from .formulas import Formula
+from .selector_types import (
+    VARIANTS,
+    DetailSelector,
+    ImportService,
+    ListSelector,
+    PageSelector,
+    Pair,
+    PublishService,
+    RetitleService,
+    Variant,
+    ViewerSelector,
+    ViewService,
+)
 from .write_setups import WriteSetup
 
-Variant = Literal["naive", "optimized"]
+__all__ = [
+    "CASES",
+    "CASES_BY_SLUG",
+    "SURFACES",
+    "TECHNIQUES",
+    "VARIANTS",
+    "AnyCase",
+    "Case",
+    "PageTarget",
+    "Scale",
+    "Surface",
+    "Variant",
+]
+
 Surface = Literal["page", "api"]
 SURFACES: tuple[Surface, ...] = ("page", "api")
-VARIANTS: tuple[Variant, ...] = ("naive", "optimized")
 Kind = Literal["read", "write"]
 # What N counts in a case's formulas; the tests build data of each scale at several sizes.
 Scale = Literal["posts", "users", "tags", "categories", "comments"]
@@ -64,8 +91,12 @@ def no_target(limit: int) -> PageTarget:
     return PageTarget()
 
 
+# What a case's selectors are: a Protocol of querylab.selector_types, generic over the rows.
+SelectorT_co = TypeVar("SelectorT_co", bound=Callable[..., Any], covariant=True)
+
+
 @dataclass(frozen=True, kw_only=True)
-class Case:
+class Case(Generic[SelectorT_co]):
     slug: str
     title: str
     app: str
@@ -77,7 +108,8 @@ class Case:
     scale: Scale
     why: str
     docs_url: str
-    selectors: Mapping[Variant, Callable[..., Any]]
+    # Pair[ListSelector[Post]](naive=..., optimized=...): mypy holds both to the declared shape.
+    selectors: Mapping[Variant, SelectorT_co]
     # URL names (namespace:name) of each variant's HTML page and JSON endpoint; None (or absent)
     # where a case has none.
     page_names: Mapping[Variant, str | None]
@@ -165,10 +197,6 @@ def deep_page(limit: int) -> PageTarget | None:
     return PageTarget(params=params)
 
 
-def _pair(module: Any, name: str) -> dict[Variant, Callable[..., Any]]:
-    return {variant: getattr(module, f"{name}_{variant}") for variant in VARIANTS}
-
-
 def _pages(namespace: str, slug: str) -> dict[Variant, str | None]:
     return {variant: f"{namespace}:{slug}-{variant}" for variant in VARIANTS}
 
@@ -181,7 +209,10 @@ def _docs(path: str) -> str:
     return DJANGO_DOCS + path
 
 
-CASES: tuple[Case, ...] = (
+# A case of any selector shape, for code that handles every case alike (the lab, the bench).
+AnyCase = Case[Any]
+
+CASES: tuple[AnyCase, ...] = (
     Case(
         slug="post-list",
         title="Posts with author and category",
@@ -194,7 +225,9 @@ CASES: tuple[Case, ...] = (
         why="Each row's author and category are loaded lazily, one query each, the first time "
         "the template reads them.",
         docs_url=_docs("ref/models/querysets/#select-related"),
-        selectors=_pair(blog_selectors, "post_list"),
+        selectors=Pair[ListSelector[Post]](
+            naive=blog_selectors.post_list_naive, optimized=blog_selectors.post_list_optimized
+        ),
         page_names=_pages("blog", "post-list"),
         api_names=_apis("post-list"),
     ),
@@ -218,7 +251,9 @@ CASES: tuple[Case, ...] = (
         why="Every card lazily loads its author, profile, category and tags, counts and fetches "
         "its comments, then loads each comment's author: nine queries per post.",
         docs_url=_docs("ref/models/querysets/#prefetch-objects"),
-        selectors=_pair(blog_selectors, "post_feed"),
+        selectors=Pair[ListSelector[Post]](
+            naive=blog_selectors.post_feed_naive, optimized=blog_selectors.post_feed_optimized
+        ),
         code={
             "optimized": (blog_selectors.feed_queryset, blog_selectors.post_feed_optimized),
         },
@@ -237,7 +272,10 @@ CASES: tuple[Case, ...] = (
         why="A loop counts each user's posts and looks up the latest one, and the template "
         "loads each profile: three queries per user.",
         docs_url=_docs("ref/models/expressions/#subquery-expressions"),
-        selectors=_pair(user_selectors, "user_directory"),
+        selectors=Pair[ListSelector[User]](
+            naive=user_selectors.user_directory_naive,
+            optimized=user_selectors.user_directory_optimized,
+        ),
         page_names=_pages("users", "user-directory"),
         api_names=_apis("user-directory"),
     ),
@@ -253,7 +291,9 @@ CASES: tuple[Case, ...] = (
         why="Each comment's author, and that author's profile, load lazily: two queries per "
         "comment on top of the post's own lazy relations.",
         docs_url=_docs("ref/models/querysets/#prefetch-related"),
-        selectors=_pair(blog_selectors, "post_detail"),
+        selectors=Pair[DetailSelector[Post]](
+            naive=blog_selectors.post_detail_naive, optimized=blog_selectors.post_detail_optimized
+        ),
         code={
             "optimized": (blog_selectors.detail_queryset, blog_selectors.post_detail_optimized),
         },
@@ -273,7 +313,9 @@ CASES: tuple[Case, ...] = (
         why="Calling .count() per tag sends one COUNT query per row; one grouped query with a "
         "filtered Count gives every count at once.",
         docs_url=_docs("topics/db/aggregation/#filtering-on-annotations"),
-        selectors=_pair(blog_selectors, "tag_cloud"),
+        selectors=Pair[ListSelector[Tag]](
+            naive=blog_selectors.tag_cloud_naive, optimized=blog_selectors.tag_cloud_optimized
+        ),
         page_names=_pages("blog", "tag-cloud"),
         api_names=_apis("tag-cloud"),
     ),
@@ -289,7 +331,10 @@ CASES: tuple[Case, ...] = (
         why="Fetching each category's newest posts separately is a query per category; a "
         "sliced Prefetch gets the top five of every category in one windowed query.",
         docs_url=_docs("ref/models/querysets/#prefetch-objects"),
-        selectors=_pair(blog_selectors, "category_latest"),
+        selectors=Pair[ListSelector[Category]](
+            naive=blog_selectors.category_latest_naive,
+            optimized=blog_selectors.category_latest_optimized,
+        ),
         page_names=_pages("blog", "category-latest"),
         api_names=_apis("category-latest"),
     ),
@@ -305,7 +350,10 @@ CASES: tuple[Case, ...] = (
         why="An .exists() per row is a query per row; an Exists() subquery computes the flag "
         "inside the posts query.",
         docs_url=_docs("ref/models/expressions/#exists-subqueries"),
-        selectors=_pair(blog_selectors, "post_commented_flags"),
+        selectors=Pair[ViewerSelector[Post]](
+            naive=blog_selectors.post_commented_flags_naive,
+            optimized=blog_selectors.post_commented_flags_optimized,
+        ),
         page_names=_pages("blog", "posts-i-commented"),
         api_names=_apis("posts-i-commented"),
         target=busiest_commenter,
@@ -322,7 +370,9 @@ CASES: tuple[Case, ...] = (
         why="Same query count, but every row drags its multi-kilobyte body from the database "
         "to show a title: compare the bytes fetched.",
         docs_url=_docs("ref/models/querysets/#only"),
-        selectors=_pair(blog_selectors, "post_titles"),
+        selectors=Pair[ListSelector[Post]](
+            naive=blog_selectors.post_titles_naive, optimized=blog_selectors.post_titles_optimized
+        ),
         page_names=_pages("blog", "post-titles"),
         api_names=_apis("post-titles"),
     ),
@@ -338,7 +388,10 @@ CASES: tuple[Case, ...] = (
         why="Reading a deferred field loads it with a query of its own, per instance: an "
         "only() that misses one field the template shows turns a saving into an N+1.",
         docs_url=_docs("ref/models/querysets/#defer"),
-        selectors=_pair(blog_selectors, "post_dated_titles"),
+        selectors=Pair[ListSelector[Post]](
+            naive=blog_selectors.post_dated_titles_naive,
+            optimized=blog_selectors.post_dated_titles_optimized,
+        ),
         page_names=_pages("blog", "deferred-trap"),
         api_names=_apis("deferred-trap"),
     ),
@@ -354,7 +407,10 @@ CASES: tuple[Case, ...] = (
         why="Building a model instance per row, with every column, costs time and memory a "
         "read-only list never uses; values() returns plain typed dicts.",
         docs_url=_docs("ref/models/querysets/#values"),
-        selectors=_pair(blog_selectors, "post_rows"),
+        # Instances from the naive one, typed dicts from values() in the optimized one.
+        selectors=Pair[ListSelector[Post | blog_selectors.PostRow]](
+            naive=blog_selectors.post_rows_naive, optimized=blog_selectors.post_rows_optimized
+        ),
         page_names=_pages("blog", "post-values"),
         api_names=_apis("post-values"),
     ),
@@ -370,10 +426,9 @@ CASES: tuple[Case, ...] = (
         why="OFFSET makes the database read and discard every skipped row, so deep pages get "
         "slower; seeking past a (published_at, id) cursor uses the index at any depth.",
         docs_url=_docs("topics/db/optimization/#use-indexes"),
-        selectors={
-            "naive": blog_selectors.post_page_naive,
-            "optimized": blog_selectors.post_page_optimized,
-        },
+        selectors=Pair[PageSelector](
+            naive=blog_selectors.post_page_naive, optimized=blog_selectors.post_page_optimized
+        ),
         page_names=_pages("blog", "deep-pagination"),
         api_names=_apis("deep-pagination"),
         target=deep_page,
@@ -390,7 +445,9 @@ CASES: tuple[Case, ...] = (
         why="A ModelSerializer with nested serializers reads each row's author and category "
         "lazily: one query each per row, hidden inside .data.",
         docs_url=_docs("ref/models/querysets/#select-related"),
-        selectors=_pair(blog_selectors, "post_list"),
+        selectors=Pair[ListSelector[Post]](
+            naive=blog_selectors.post_list_naive, optimized=blog_selectors.post_list_optimized
+        ),
         code={
             "naive": (NestedPostSerializer, NestedSerializerPostListAPI.get),
             "optimized": (PostListItemOut, blog_selectors.post_list_optimized),
@@ -410,10 +467,9 @@ CASES: tuple[Case, ...] = (
         why="Building the whole export in a list holds every row in memory at once; iterator() "
         "with a StreamingHttpResponse holds one chunk, however many rows there are.",
         docs_url=_docs("ref/request-response/#streaminghttpresponse-objects"),
-        selectors={
-            "naive": blog_exports.post_export_naive,
-            "optimized": blog_exports.post_export_optimized,
-        },
+        selectors=Pair[Callable[[], Iterable[tuple[Any, ...]]]](
+            naive=blog_exports.post_export_naive, optimized=blog_exports.post_export_optimized
+        ),
         code={
             "naive": (blog_exports.post_export_naive, PostExportAPI.get),
             "optimized": (blog_exports.post_export_optimized, PostExportAPI.get),
@@ -435,7 +491,9 @@ CASES: tuple[Case, ...] = (
         "tables into memory (and each post's tags lazily); Count() and aggregates return "
         "just the numbers.",
         docs_url=_docs("topics/db/aggregation/"),
-        selectors=_pair(blog_stats, "stats"),
+        selectors=Pair[Callable[[], blog_stats.StatsOut]](
+            naive=blog_stats.stats_naive, optimized=blog_stats.stats_optimized
+        ),
         page_names={},
         api_names=_apis("stats"),
     ),
@@ -451,7 +509,10 @@ CASES: tuple[Case, ...] = (
         why="Even five aggregate queries are five too many for numbers that change rarely: a "
         "warm hit serves the serialized bytes from the cache without touching the database.",
         docs_url=_docs("topics/cache/#the-low-level-cache-api"),
-        selectors={"naive": blog_stats.stats_optimized, "optimized": blog_stats.stats_cached_json},
+        # The optimized variant serves the cached JSON bytes, never a model.
+        selectors=Pair[Callable[[], blog_stats.StatsOut | bytes]](
+            naive=blog_stats.stats_optimized, optimized=blog_stats.stats_cached_json
+        ),
         code={
             "optimized": (
                 blog_stats.stats_cached_json,
@@ -475,10 +536,9 @@ CASES: tuple[Case, ...] = (
         why="Gathering four acount() calls looks concurrent, but the async ORM runs them one "
         "after another on a single thread; one aaggregate() query is the real saving.",
         docs_url=_docs("topics/async/#queries-the-orm"),
-        selectors={
-            "naive": blog_async.post_counts_gathered,
-            "optimized": blog_async.post_counts_aggregated,
-        },
+        selectors=Pair[Callable[[], Awaitable[blog_async.PostCounts]]](
+            naive=blog_async.post_counts_gathered, optimized=blog_async.post_counts_aggregated
+        ),
         page_names={},
         api_names=_apis("async-gather"),
     ),
@@ -495,7 +555,7 @@ CASES: tuple[Case, ...] = (
         "joined or annotated, runs three queries per row on every changelist page.",
         docs_url=_docs("ref/contrib/admin/#django.contrib.admin.ModelAdmin.list_select_related"),
         # The admin classes are the code that differs; the lab shows their source.
-        selectors={"naive": NaiveAdminPostAdmin, "optimized": PostAdmin},
+        selectors=Pair[type[ModelAdmin[Post]]](naive=NaiveAdminPostAdmin, optimized=PostAdmin),
         page_names={
             "naive": "admin:blog_naiveadminpost_changelist",
             "optimized": "admin:blog_post_changelist",
@@ -515,7 +575,9 @@ CASES: tuple[Case, ...] = (
         why="Saving posts one by one, with a get_or_create and an add() per tag, costs seven "
         "queries a post; bulk_create writes the posts, then their tags, in one INSERT each.",
         docs_url=_docs("ref/models/querysets/#bulk-create"),
-        selectors=_pair(blog_services, "post_import"),
+        selectors=Pair[ImportService](
+            naive=blog_services.post_import_naive, optimized=blog_services.post_import_optimized
+        ),
         page_names={},
         api_names=_apis("post-import"),
         write=write_setups.post_import,
@@ -533,7 +595,10 @@ CASES: tuple[Case, ...] = (
         why="Loading every draft to save() it again is an UPDATE per row; one queryset "
         ".update() changes them all in a single statement.",
         docs_url=_docs("ref/models/querysets/#update"),
-        selectors=_pair(blog_services, "post_publish_drafts"),
+        selectors=Pair[PublishService](
+            naive=blog_services.post_publish_drafts_naive,
+            optimized=blog_services.post_publish_drafts_optimized,
+        ),
         page_names={},
         api_names=_apis("bulk-publish"),
         write=write_setups.bulk_publish,
@@ -551,7 +616,9 @@ CASES: tuple[Case, ...] = (
         why="When every row gets its own value, update() cannot help and a save() per row is an "
         "UPDATE per row; bulk_update() sends one UPDATE with a CASE per row.",
         docs_url=_docs("ref/models/querysets/#bulk-update"),
-        selectors=_pair(blog_services, "post_retitle"),
+        selectors=Pair[RetitleService](
+            naive=blog_services.post_retitle_naive, optimized=blog_services.post_retitle_optimized
+        ),
         page_names={},
         api_names=_apis("bulk-update"),
         write=write_setups.bulk_update,
@@ -569,7 +636,9 @@ CASES: tuple[Case, ...] = (
         why="Reading a counter, adding one in Python and saving it loses increments when two "
         "requests overlap; UPDATE ... SET n = n + 1 with F() cannot.",
         docs_url=_docs("ref/models/expressions/#f-expressions"),
-        selectors=_pair(blog_services, "post_view"),
+        selectors=Pair[ViewService](
+            naive=blog_services.post_view_naive, optimized=blog_services.post_view_optimized
+        ),
         page_names={},
         api_names=_apis("view-counter"),
         target=busiest_post,
@@ -577,14 +646,14 @@ CASES: tuple[Case, ...] = (
     ),
 )
 
-CASES_BY_SLUG: dict[str, Case] = {case.slug: case for case in CASES}
+CASES_BY_SLUG: dict[str, AnyCase] = {case.slug: case for case in CASES}
 
 
-def cases_with_technique(technique: str) -> list[Case]:
+def cases_with_technique(technique: str) -> list[AnyCase]:
     return [case for case in CASES if technique in case.techniques]
 
 
-def _check(cases: tuple[Case, ...]) -> None:
+def _check(cases: tuple[AnyCase, ...]) -> None:
     """Registry mistakes fail at import, not on some page later."""
     problems = [] if len(CASES_BY_SLUG) == len(cases) else ["case slugs must be unique"]
     for case in cases:

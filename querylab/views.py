@@ -13,10 +13,10 @@ from core.case_views import DEFAULT_LIMIT, MAX_LIMIT, InvalidParameterError, int
 
 from .charts import Bar, bar_chart
 from .measure import Measurement, measure
-from .registry import CASES, CASES_BY_SLUG, SURFACES, TECHNIQUES, VARIANTS, Case, PageTarget
+from .registry import CASES, CASES_BY_SLUG, SURFACES, TECHNIQUES, VARIANTS, AnyCase, PageTarget
 
 
-def case_urls(case: Case, target: PageTarget | None) -> dict[str, dict[str, str | None]]:
+def case_urls(case: AnyCase, target: PageTarget | None) -> dict[str, dict[str, str | None]]:
     """Each variant's page (and, once it exists, API) URL for the current data."""
     return {
         variant: {
@@ -67,7 +67,7 @@ def index(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _entry(case: Case) -> dict[str, Any]:
+def _entry(case: AnyCase) -> dict[str, Any]:
     return {"case": case, "urls": case_urls(case, case.target(DEFAULT_LIMIT))}
 
 
@@ -110,7 +110,7 @@ def case_lab(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "querylab/case.html", context)
 
 
-def _sources(case: Case) -> list[tuple[str, str]]:
+def _sources(case: AnyCase) -> list[tuple[str, str]]:
     return [
         (variant, "\n\n".join(inspect.getsource(code) for code in case.code_for(variant)))
         for variant in VARIANTS
@@ -130,7 +130,7 @@ def _ratios(naive: Measurement, optimized: Measurement) -> dict[str, str]:
     }
 
 
-def _chart(case: Case, naive: Measurement, optimized: Measurement) -> str:
+def _chart(case: AnyCase, naive: Measurement, optimized: Measurement) -> str:
     pair = (naive, optimized)
     return bar_chart(
         [

@@ -34,7 +34,7 @@ from users.models import User
 from ..capture import capture_queries
 from ..datasets import build_data
 from ..measure import measure, render_page
-from ..registry import CASES, Case, PageTarget, Scale, Surface
+from ..registry import CASES, AnyCase, PageTarget, Scale, Surface
 from .wsgi import WsgiClient
 
 # Tiers past the ORM, measured beside a case's two variants on its JSON endpoint.
@@ -139,7 +139,7 @@ def clear_cache() -> None:
         cache.clear()
 
 
-def selected_cases(slugs: Iterable[str] | None) -> list[Case]:
+def selected_cases(slugs: Iterable[str] | None) -> list[AnyCase]:
     """The cases named, in that order; every case when none is named."""
     wanted = list(slugs or ())
     if not wanted:
@@ -155,7 +155,7 @@ Progress = Callable[[str], None]
 
 
 def run_bench(
-    cases: list[Case],
+    cases: list[AnyCase],
     sizes: list[int],
     *,
     repeat: int,
@@ -163,7 +163,7 @@ def run_bench(
 ) -> BenchRun:
     """Measure `cases` at each of `sizes`; call `progress` after each case and size."""
     run = BenchRun(environment=environment(), sizes=sizes, repeat=repeat)
-    scales: dict[Scale, list[Case]] = {}
+    scales: dict[Scale, list[AnyCase]] = {}
     for case in cases:
         scales.setdefault(case.scale, []).append(case)
     for scale, scale_cases in scales.items():
@@ -188,7 +188,7 @@ def fresh_data(scale: Scale, size: int) -> None:
     build_data(scale, size)
 
 
-def _measure_read(case: Case, size: int, *, repeat: int, skipped: list[str]) -> list[Sample]:
+def _measure_read(case: AnyCase, size: int, *, repeat: int, skipped: list[str]) -> list[Sample]:
     limit = min(size, MAX_LIMIT)
     target = case.target(limit)
     if target is None:
@@ -210,7 +210,7 @@ def _measure_read(case: Case, size: int, *, repeat: int, skipped: list[str]) -> 
 
 
 def _tier_urls(
-    case: Case, surface: Surface, target: PageTarget, *, limit: int | None
+    case: AnyCase, surface: Surface, target: PageTarget, *, limit: int | None
 ) -> dict[str, str]:
     urls = {
         variant: case.url(surface, variant, target, limit=limit)
@@ -224,7 +224,7 @@ def _tier_urls(
 
 
 def _measure_urls(
-    case: Case,
+    case: AnyCase,
     surface: str,
     size: int,
     urls: dict[str, str],
@@ -265,7 +265,7 @@ def _measure_urls(
     ]
 
 
-def _rows(case: Case, url: str, client: WsgiClient) -> int:
+def _rows(case: AnyCase, url: str, client: WsgiClient) -> int:
     """How many rows the response shows: the JSON `results`, or the page's rows."""
     if url.startswith("/api/"):
         _, body = client.get(url)
@@ -289,7 +289,7 @@ def _staff_cookie() -> str:
     return f"{name}={client.cookies[name].value}"
 
 
-def _measure_write(case: Case, size: int, *, repeat: int) -> list[Sample]:
+def _measure_write(case: AnyCase, size: int, *, repeat: int) -> list[Sample]:
     """Write cases in-process, each run inside a transaction rolled back (the lab's harness):
     a write through the handler would change the data the next run measures. A batch holds at
     most MAX_LIMIT rows, as the API allows."""

@@ -19,7 +19,7 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from querylab.measure import render_page
-from querylab.registry import CASES, VARIANTS, Case
+from querylab.registry import CASES, VARIANTS, AnyCase, Case
 from querylab.testing import no_n_plus_one
 
 SIZES = (1, 5, 20)
@@ -28,7 +28,7 @@ SURFACE_CASES = [(case, surface) for case in READ_CASES for surface in case.surf
 ROWS_SECTION = re.compile(r'<section class="rows">(.*?)</section>', re.S)
 
 
-def case_id(case: Case) -> str:
+def case_id(case: AnyCase) -> str:
     return case.slug
 
 
@@ -36,7 +36,7 @@ def surface_id(value: object) -> str:
     return value.slug if isinstance(value, Case) else str(value)
 
 
-def case_url(case: Case, surface: str, variant: str, n: int) -> str:
+def case_url(case: AnyCase, surface: str, variant: str, n: int) -> str:
     target = case.target(n)
     assert target is not None, f"{case.slug}: no representative object in the test data"
     return case.url(surface, variant, target, limit=n)  # type: ignore[arg-type]

@@ -14,7 +14,7 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from querylab.measure import run_write
-from querylab.registry import CASES, VARIANTS, Case
+from querylab.registry import CASES, VARIANTS, AnyCase
 from querylab.sql import is_savepoint
 
 pytestmark = pytest.mark.django_db
@@ -23,7 +23,7 @@ SIZES = (1, 5, 20)
 WRITE_CASES = [case for case in CASES if case.write is not None]
 
 
-def write(case: Case, variant: str, n: int):
+def write(case: AnyCase, variant: str, n: int):
     assert case.write is not None
     setup = case.write(n)
     with CaptureQueriesContext(connection) as captured:
