@@ -14,6 +14,8 @@ from typing import Any
 import pytest
 from django.conf import settings
 from django.core.cache import cache
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from django.test import Client
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
@@ -117,6 +119,19 @@ def _clear_test_cache() -> None:
         cache.delete_pattern("*")
     else:
         cache.clear()
+
+
+@pytest.fixture
+def connection_kept_across_requests() -> Iterator[None]:
+    """For a test that calls the WSGI application itself (the bench's client, schemathesis), as
+    Django's test client does: the handler's request signals must not close the test's connection
+    (CONN_MAX_AGE is 0 under the test settings), or the test transaction is lost with it. SQLite's
+    in-memory test database never closes, which hides the mistake until PostgreSQL."""
+    for signal in (request_started, request_finished):
+        signal.disconnect(close_old_connections)
+    yield
+    for signal in (request_started, request_finished):
+        signal.connect(close_old_connections)
 
 
 @pytest.fixture

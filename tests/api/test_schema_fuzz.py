@@ -42,6 +42,7 @@ def token(db: None) -> str:
 
 
 @schema.parametrize()
+@pytest.mark.usefixtures("connection_kept_across_requests")
 # schemathesis sets its own Hypothesis settings over the profile's; the fixture's rows are shared
 # by every example on purpose.
 @settings(suppress_health_check=[HealthCheck.function_scoped_fixture])

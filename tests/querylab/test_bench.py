@@ -6,15 +6,12 @@ from __future__ import annotations
 import json
 import os
 import re
-from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.conf import settings
-from django.core.signals import request_finished, request_started
-from django.db import close_old_connections
 
 from querylab.bench.report import (
     README_END,
@@ -32,18 +29,6 @@ from querylab.registry import CASES, CASES_BY_SLUG
 from tests.subprocesses import run_python
 
 PROJECT_DIR = Path(settings.BASE_DIR)
-
-
-@pytest.fixture
-def connection_kept_across_requests() -> Iterator[None]:
-    """What Django's test client does: the handler's request signals must not close the test's
-    connection (CONN_MAX_AGE is 0 under the test settings), or the test transaction is lost.
-    The bench itself runs with persistent connections, as a server's worker would."""
-    for signal in (request_started, request_finished):
-        signal.disconnect(close_old_connections)
-    yield
-    for signal in (request_started, request_finished):
-        signal.connect(close_old_connections)
 
 
 @pytest.mark.django_db
