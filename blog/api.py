@@ -27,7 +27,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.api import ProblemError, WriteRateThrottle, json_response, parse_body
+from core.api import ProblemError, WriteRateThrottle, json_response, parse_body, requesting_user
 from core.case_api import CaseAPIView, results_model
 from core.case_views import InvalidParameterError, parse_limit
 from core.openapi import LIMIT, int_query, query
@@ -129,7 +129,7 @@ class PostCollectionAPI(APIView):
 
     def post(self, request: Request) -> HttpResponse:
         data = parse_body(request, schemas.PostIn)
-        post = services.post_create(author=request.user, data=data)  # type: ignore[arg-type]
+        post = services.post_create(author=requesting_user(request), data=data)
         detail = selectors.post_get(slug=post.slug, viewer_id=request.user.pk)
         return json_response(schemas.POST_DETAIL, detail, status=HTTPStatus.CREATED)
 
@@ -190,7 +190,7 @@ class PostCommentsAPI(APIView):
     def post(self, request: Request, slug: str) -> HttpResponse:
         data = parse_body(request, schemas.CommentIn)
         post = selectors.post_published_or_404(slug=slug)
-        comment = services.comment_create(post=post, author=request.user, data=data)  # type: ignore[arg-type]
+        comment = services.comment_create(post=post, author=requesting_user(request), data=data)
         return json_response(schemas.COMMENT, comment, status=HTTPStatus.CREATED)
 
 
@@ -391,10 +391,11 @@ class PostExportAPI(APIView):
         ]
     }
 
-    def get(self, request: Request, fmt: str) -> HttpResponseBase:
+    def get(self, request: Request, fmt: exports.Format) -> HttpResponseBase:
+        # The URL pattern admits only the formats: `fmt` is one of exports.Format.
         if self.exporter is None:
             raise ImproperlyConfigured("mount with as_view(exporter=..., streaming=...)")
-        chunks = exports.encode(self.exporter(), fmt)  # type: ignore[arg-type]
+        chunks = exports.encode(self.exporter(), fmt)
         headers = {"Content-Disposition": f'attachment; filename="posts.{fmt}"'}
         if self.streaming:
             return StreamingHttpResponse(chunks, content_type=CONTENT_TYPES[fmt], headers=headers)

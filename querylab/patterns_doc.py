@@ -14,7 +14,7 @@ from pathlib import Path
 from django.conf import settings
 from django.urls import reverse
 
-from .registry import CASES, VARIANTS, AnyCase
+from .registry import CASES, VARIANTS, AnyCase, Variant
 
 HEADER = """\
 # ORM performance patterns
@@ -77,6 +77,6 @@ def _section(case: AnyCase) -> str:
     )
 
 
-def _qualified_name(case: AnyCase, variant: str) -> str:
-    target = case.selectors[variant]  # type: ignore[index]
+def _qualified_name(case: AnyCase, variant: Variant) -> str:
+    target = case.selectors[variant]
     return f"{target.__module__}.{target.__qualname__}"

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Generic, Literal, TypeVar
+from typing import Any, Generic, Literal, TypeVar, get_args
 from urllib.parse import urlencode
 
 from django.contrib.admin import ModelAdmin
@@ -73,7 +73,7 @@ Technique = Literal[
     "streaming", "bulk_create", "bulk_update", "update_F", "cursor_pagination", "cache", "admin",
     "async", "db_json",
 ]  # fmt: skip
-TECHNIQUES: tuple[str, ...] = Technique.__args__  # type: ignore[attr-defined]
+TECHNIQUES: tuple[str, ...] = get_args(Technique)
 
 DJANGO_DOCS = "https://docs.djangoproject.com/en/5.2/"
 

@@ -24,7 +24,7 @@ class ProfileInline(admin.StackedInline[Profile, User]):
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):  # type: ignore[type-arg]
+class UserAdmin(DjangoUserAdmin[User]):
     inlines = [ProfileInline]
     list_display = ["username", "email", "first_name", "last_name", "is_staff", "date_joined"]
     list_filter = ["is_staff", "is_superuser", "is_active", "date_joined"]

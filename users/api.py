@@ -4,18 +4,16 @@ profile, and your own account."""
 from __future__ import annotations
 
 from http import HTTPStatus
-from typing import cast
 
 from django.http import HttpResponse
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.views import APIView
 
-from core.api import WriteRateThrottle, json_response, parse_body
+from core.api import WriteRateThrottle, json_response, parse_body, requesting_user
 from core.case_api import CaseAPIView, results_model
 
 from . import schemas, selectors, services
-from .models import User
 
 
 class UserDirectoryCaseAPI(CaseAPIView):
@@ -59,14 +57,9 @@ class MeAPI(APIView):
     response_models = {"GET": {200: schemas.MeOut}, "PATCH": {200: schemas.MeOut}}
 
     def get(self, request: Request) -> HttpResponse:
-        return json_response(schemas.ME, selectors.user_me(pk=self._me(request).pk))
+        return json_response(schemas.ME, selectors.user_me(pk=requesting_user(request).pk))
 
     def patch(self, request: Request) -> HttpResponse:
         data = parse_body(request, schemas.MePatchIn)
-        user = services.user_update_me(user=selectors.user_me(pk=self._me(request).pk), data=data)
-        return json_response(schemas.ME, user)
-
-    @staticmethod
-    def _me(request: Request) -> User:
-        # IsAuthenticated has let only a real user in, never AnonymousUser.
-        return cast("User", request.user)
+        me = selectors.user_me(pk=requesting_user(request).pk)
+        return json_response(schemas.ME, services.user_update_me(user=me, data=data))
