@@ -85,8 +85,8 @@ MUTATIONS = [
     Mutation(
         "users API: optimized selector swapped for the naive one",
         "users/api_urls.py",
-        'path("users/", api.UserDirectoryCaseAPI.as_view(selector=s.user_directory_optimized)',
-        'path("users/", api.UserDirectoryCaseAPI.as_view(selector=s.user_directory_naive)',
+        'path("users/", api.UserCollectionAPI.as_view(selector=s.user_directory_optimized)',
+        'path("users/", api.UserCollectionAPI.as_view(selector=s.user_directory_naive)',
     ),
     Mutation(
         "admin: changelist joins nothing",
