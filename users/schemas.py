@@ -8,8 +8,9 @@ API, the admin and `createsuperuser` never disagree about what a valid account i
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
-from typing import Annotated, Any, Self
+from typing import Annotated, Self
 
 from django.contrib.auth.password_validation import validate_password
 from django.contrib.auth.validators import UnicodeUsernameValidator
@@ -39,7 +40,7 @@ RESERVED_USERNAMES = frozenset({"me"})
 MAX_PASSWORD = 4096  # hashing is deliberately slow; a megabyte of password must not be
 
 
-def _django_rule(validator: Any) -> Any:
+def _django_rule(validator: Callable[[str], object]) -> AfterValidator:
     """A Django validator as a Pydantic one: its message becomes the error, the value never."""
 
     def check(value: str) -> str:
@@ -64,7 +65,8 @@ Username = Annotated[
     _django_rule(UnicodeUsernameValidator()),
     AfterValidator(_not_reserved),
 ]
-# Stripped and lower-cased before Django's validator sees it: addresses compare as typed by nobody.
+# Stripped and lower-cased before Django's validator sees it, so that "Alice@Example.com " and
+# "alice@example.com" are one address.
 Email = Annotated[
     str,
     StringConstraints(strip_whitespace=True, to_lower=True, min_length=1, max_length=254),
