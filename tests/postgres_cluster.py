@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
+
+from tests.subprocesses import free_port
 
 
 class ClusterError(RuntimeError):
@@ -38,19 +39,13 @@ def _find_bin() -> Path:
     raise ClusterError("PostgreSQL's initdb and pg_ctl not found: install them or set PG_BIN")
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 class Cluster:
     """One running server: `url` for a database on it, `restart()` to bounce it."""
 
     def __init__(self, folder: Path) -> None:
         self.bin = _find_bin()
         self.folder = folder
-        self.port = _free_port()
+        self.port = free_port()
         self.as_postgres = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
 
     def _run(self, *command: str) -> None:

@@ -22,14 +22,9 @@ from core.api import WriteRateThrottle
 from tests.api.conftest import send
 from tests.api.test_posts_api import new_post
 from tests.factories import PostFactory
+from tests.subprocesses import free_port
 
 pytestmark = [pytest.mark.redis, pytest.mark.django_db]
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @pytest.fixture

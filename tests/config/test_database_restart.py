@@ -18,7 +18,6 @@ from __future__ import annotations
 import os
 import secrets
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -31,7 +30,7 @@ from pathlib import Path
 import pytest
 
 from tests.postgres_cluster import Cluster, private_cluster
-from tests.subprocesses import run_python
+from tests.subprocesses import free_port, run_python
 
 pytestmark = pytest.mark.postgres
 
@@ -76,12 +75,6 @@ def app_environment(database_url: str, settings: str) -> dict[str, str]:
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
     }
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def get(port: int) -> int:
