@@ -25,12 +25,12 @@ from rest_framework.permissions import (
 )
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
-from core.api import ProblemError, WriteRateThrottle, json_response, parse_body, requesting_user
+from core.api import APIView, ProblemError, json_response, parse_body, requesting_user
 from core.case_api import CaseAPIView, results_model
 from core.case_views import InvalidParameterError, parse_limit
 from core.openapi import LIMIT, int_query, query
+from core.throttling import WriteRateThrottle
 
 from . import exports, feed_tiers, schemas, selectors, services, stats
 from .case_params import (

@@ -1,8 +1,11 @@
-"""The blog's API: public endpoints, then each read case mounted once per variant, like the
-HTML pages in urls.py. Included by config/api_urls.py under /api/v1/."""
+"""The blog's API: public endpoints, then each case mounted once per variant, like the HTML pages
+in urls.py. Included by config/api_urls.py under /api/v1/. The case routes (every `naive/` one,
+the `optimized/` twins of public endpoints, the tiers past the ORM) exist only where the lab is
+enabled (settings.QUERYLAB_ENABLED): never in production."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.urls import path, re_path
 
 from . import api, async_api, async_reads, feed_tiers
@@ -13,28 +16,58 @@ from . import stats as st
 
 urlpatterns = [
     path("posts/", api.PostCollectionAPI.as_view(), name="posts"),
-    # write cases (before posts/<slug>/, which would take "import" for a slug)
-    path("posts/import/", api.PostImportAPI.as_view(service=w.post_import_optimized), name="post-import-optimized"),
-    path("naive/posts/import/", api.PostImportAPI.as_view(service=w.post_import_naive), name="post-import-naive"),
-    path("posts/publish-drafts/", api.PublishDraftsAPI.as_view(service=w.post_publish_drafts_optimized), name="bulk-publish-optimized"),
-    path("naive/posts/publish-drafts/", api.PublishDraftsAPI.as_view(service=w.post_publish_drafts_naive), name="bulk-publish-naive"),
-    path("posts/retitle/", api.RetitleAPI.as_view(service=w.post_retitle_optimized), name="bulk-update-optimized"),
-    path("naive/posts/retitle/", api.RetitleAPI.as_view(service=w.post_retitle_naive), name="bulk-update-naive"),
-    re_path(r"^posts/export\.(?P<fmt>ndjson|csv)$", api.PostExportAPI.as_view(exporter=e.post_export_optimized, streaming=True), name="post-export-optimized"),
-    re_path(r"^naive/posts/export\.(?P<fmt>ndjson|csv)$", api.PostExportAPI.as_view(exporter=e.post_export_naive), name="post-export-naive"),
-    path("naive/async-counts/", async_api.counts_view(async_reads.post_counts_gathered), name="async-gather-naive"),
-    path("optimized/async-counts/", async_api.counts_view(async_reads.post_counts_aggregated), name="async-gather-optimized"),
-    path("posts/<slug:slug>/links/", async_api.post_links, name="post-links"),
-    path("posts/reading-list/", api.PostReadingListAPI.as_view(selector=s.post_reading_list), name="post-reading-list"),
+    # The write cases' optimized variants are the public endpoints (before posts/<slug>/, which
+    # would take "import" for a slug).
+    path(
+        "posts/import/",
+        api.PostImportAPI.as_view(service=w.post_import_optimized),
+        name="post-import-optimized",
+    ),
+    path(
+        "posts/publish-drafts/",
+        api.PublishDraftsAPI.as_view(service=w.post_publish_drafts_optimized),
+        name="bulk-publish-optimized",
+    ),
+    path(
+        "posts/retitle/",
+        api.RetitleAPI.as_view(service=w.post_retitle_optimized),
+        name="bulk-update-optimized",
+    ),
+    re_path(
+        r"^posts/export\.(?P<fmt>ndjson|csv)$",
+        api.PostExportAPI.as_view(exporter=e.post_export_optimized, streaming=True),
+        name="post-export-optimized",
+    ),
+    path(
+        "posts/reading-list/",
+        api.PostReadingListAPI.as_view(selector=s.post_reading_list),
+        name="post-reading-list",
+    ),
+    path("posts/<slug:slug>/links/", async_api.PostLinksAPI.as_view(), name="post-links"),
     path("stats/", api.StatsAPI.as_view(), name="stats"),
+    path(
+        "posts/<slug:slug>/view/",
+        api.ViewCountAPI.as_view(service=w.post_view_optimized),
+        name="view-counter-optimized",
+    ),
+    path("posts/<slug:slug>/", api.PostItemAPI.as_view(), name="post"),
+    path("posts/<slug:slug>/comments/", api.PostCommentsAPI.as_view(), name="post-comments"),
+]
+
+case_urlpatterns = [
+    # write cases: the naive variants
+    path("naive/posts/import/", api.PostImportAPI.as_view(service=w.post_import_naive), name="post-import-naive"),
+    path("naive/posts/publish-drafts/", api.PublishDraftsAPI.as_view(service=w.post_publish_drafts_naive), name="bulk-publish-naive"),
+    path("naive/posts/retitle/", api.RetitleAPI.as_view(service=w.post_retitle_naive), name="bulk-update-naive"),
+    path("naive/posts/<slug:slug>/view/", api.ViewCountAPI.as_view(service=w.post_view_naive), name="view-counter-naive"),
+    re_path(r"^naive/posts/export\.(?P<fmt>ndjson|csv)$", api.PostExportAPI.as_view(exporter=e.post_export_naive), name="post-export-naive"),
+    # async, stats and cache tiers
+    path("naive/async-counts/", async_api.PostCountsAPI.as_view(count=async_reads.post_counts_gathered), name="async-gather-naive"),
+    path("optimized/async-counts/", async_api.PostCountsAPI.as_view(count=async_reads.post_counts_aggregated), name="async-gather-optimized"),
     path("naive/stats/", api.StatsAPI.as_view(compute=st.stats_naive), name="stats-naive"),
     path("optimized/stats/", api.StatsAPI.as_view(compute=st.stats_optimized), name="stats-optimized"),
     path("uncached/stats/", api.StatsAPI.as_view(compute=st.stats_optimized), name="stats-cache-naive"),
     path("cached/stats/", api.StatsAPI.as_view(), name="stats-cache-optimized"),
-    path("posts/<slug:slug>/view/", api.ViewCountAPI.as_view(service=w.post_view_optimized), name="view-counter-optimized"),
-    path("naive/posts/<slug:slug>/view/", api.ViewCountAPI.as_view(service=w.post_view_naive), name="view-counter-naive"),
-    path("posts/<slug:slug>/", api.PostItemAPI.as_view(), name="post"),
-    path("posts/<slug:slug>/comments/", api.PostCommentsAPI.as_view(), name="post-comments"),
     # case                     naive                                      optimized
     path("naive/posts/", api.PostListCaseAPI.as_view(selector=s.post_list_naive), name="post-list-naive"),
     path("optimized/posts/", api.PostListCaseAPI.as_view(selector=s.post_list_optimized), name="post-list-optimized"),
@@ -62,3 +95,6 @@ urlpatterns = [
     path("naive/pages/", api.PostPageCaseAPI.as_view(selector=s.post_page_naive), name="deep-pagination-naive"),
     path("optimized/pages/", api.PostPageCaseAPI.as_view(selector=s.post_page_optimized), name="deep-pagination-optimized"),
 ]  # fmt: skip
+
+if settings.QUERYLAB_ENABLED:
+    urlpatterns += case_urlpatterns

@@ -1,54 +1,70 @@
-"""Async JSON endpoints: plain Django async views (DRF's views are sync), Pydantic out."""
+"""Async JSON endpoints: adrf's APIView runs an `async def` handler behind DRF's own
+authentication, permissions, throttles and error handling, so these answer exactly like every
+other endpoint (problem documents, token or session login, 405 with `Allow`) and appear in the
+OpenAPI document. Pydantic reads and writes the bodies, as everywhere."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Coroutine
-from typing import Any
+from collections.abc import Awaitable, Callable
+from http import HTTPStatus
 
-from django.http import HttpRequest, HttpResponse
-from django.views.decorators.http import require_GET
-from pydantic import TypeAdapter
+from django.core.exceptions import ImproperlyConfigured
+from django.http import HttpResponse
+from pydantic import BaseModel, RootModel, TypeAdapter
+from rest_framework.permissions import IsAdminUser
+from rest_framework.request import Request
 
-from core.api import problem_response
+from core.api import AsyncAPIView, ProblemError, json_response
 
 from .async_reads import POST_COUNTS, PostCounts
-from .link_checker import LinkChecker, LinkResult, links_in
+from .link_checker import LinkChecker, links_in
 from .models import Post
 
 
-def counts_view(
-    count: Callable[[], Awaitable[PostCounts]],
-) -> Callable[..., Coroutine[Any, Any, HttpResponse]]:
+class PostCountsAPI(AsyncAPIView):
     """`GET`: the post counts, computed by `count` (gathered or aggregated)."""
 
-    @require_GET
-    async def view(request: HttpRequest) -> HttpResponse:
-        counts = await count()
-        response = HttpResponse(POST_COUNTS.dump_json(counts), content_type="application/json")
+    count: Callable[[], Awaitable[PostCounts]] | None = None
+    response_models = {"GET": {200: PostCounts}}
+
+    async def get(self, request: Request) -> HttpResponse:
+        if self.count is None:
+            raise ImproperlyConfigured("mount with as_view(count=...)")
+        counts = await self.count()
+        response = json_response(POST_COUNTS, counts)
         response.case_rows = [None] * counts.posts  # type: ignore[attr-defined]  # the lab's N
         return response
 
-    return view
+
+class LinkResultOut(BaseModel):
+    """One checked link: its HTTP status, or why it could not be fetched."""
+
+    url: str
+    status: int | None
+    error: str | None
+    milliseconds: float
 
 
-async def post_links(request: HttpRequest, slug: str) -> HttpResponse:
+class LinkResultListOut(RootModel[list[LinkResultOut]]):
+    """Every link of the post, in order of first appearance."""
+
+
+LINK_RESULTS = TypeAdapter(LinkResultListOut)
+
+
+class PostLinksAPI(AsyncAPIView):
     """`GET /api/v1/posts/{slug}/links/` (staff only): check the links in one published post.
 
     Staff only: the URLs come from a post body, and checking them makes this server fetch them.
     """
-    if request.method != "GET":
-        return problem_response(405, "Only GET is allowed here.")
-    user = await request.auser()
-    if not user.is_authenticated:
-        return problem_response(401, "Authentication credentials were not provided.")
-    if not user.is_staff:
-        return problem_response(403, "Only staff may check links.")
-    try:
-        post = await Post.objects.published().only("body").aget(slug=slug)
-    except Post.DoesNotExist:
-        return problem_response(404, "No published post has this slug.")
-    results = await LinkChecker().check_all(links_in([post.body]))
-    return HttpResponse(LINK_RESULTS.dump_json(results), content_type="application/json")
 
+    permission_classes = [IsAdminUser]
+    response_models = {"GET": {200: LinkResultListOut}}
 
-LINK_RESULTS = TypeAdapter(list[LinkResult])
+    async def get(self, request: Request, slug: str) -> HttpResponse:
+        try:
+            post = await Post.objects.published().only("body").aget(slug=slug)
+        except Post.DoesNotExist:
+            raise ProblemError(HTTPStatus.NOT_FOUND, "No published post has this slug.") from None
+        results = await LinkChecker().check_all(links_in([post.body]))
+        return json_response(LINK_RESULTS, results)

@@ -1,8 +1,10 @@
 """Public pages, then every read case of the blog mounted twice: the naive and optimized variant
-of a case share one view and one template, and differ only in the selector."""
+of a case share one view and one template, and differ only in the selector. The case routes exist
+only where the lab is enabled (settings.QUERYLAB_ENABLED): never in production."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.urls import path
 
 from . import selectors as s
@@ -14,6 +16,9 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("posts/<slug:slug>/", views.post_detail, name="post-detail"),
     path("async/feed/", views.async_feed, name="async-feed"),
+]
+
+case_urlpatterns = [
     # case                     naive                                      optimized
     path("naive/posts/", views.PostListView.as_view(selector=s.post_list_naive), name="post-list-naive"),
     path("optimized/posts/", views.PostListView.as_view(selector=s.post_list_optimized), name="post-list-optimized"),
@@ -36,3 +41,6 @@ urlpatterns = [
     path("naive/pages/", views.PostPageView.as_view(selector=s.post_page_naive), name="deep-pagination-naive"),
     path("optimized/pages/", views.PostPageView.as_view(selector=s.post_page_optimized), name="deep-pagination-optimized"),
 ]  # fmt: skip
+
+if settings.QUERYLAB_ENABLED:
+    urlpatterns += case_urlpatterns

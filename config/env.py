@@ -21,6 +21,7 @@ from pydantic import (
     BaseModel,
     BeforeValidator,
     ConfigDict,
+    Field,
     SecretStr,
     ValidationError,
 )
@@ -30,6 +31,9 @@ POSTGRES_SCHEMES = frozenset({"postgres", "postgresql", "pgsql"})
 REDIS_SCHEMES = frozenset({"redis", "rediss", "unix"})
 # dj-email-url's schemes, less `smtps` (deprecated there, and it means STARTTLS, not SSL).
 EMAIL_SCHEMES = frozenset({"smtp", "submission", "console", "memory", "dummy"})
+
+
+POOL_TIMEOUT_SECONDS = 3
 
 
 class EnvironmentConfigError(ImproperlyConfigured):
@@ -119,6 +123,10 @@ class Environment(BaseModel):
     DJANGO_DEFAULT_FROM_EMAIL: str = "blog@localhost"
     # Writes each user (or address) may make; `make loadtest` raises it to measure concurrency.
     DJANGO_WRITE_THROTTLE_RATE: Rate = "60/minute"
+    # How many proxies in front of the app append to X-Forwarded-For (and overwrite nothing a
+    # client sent before them): the throttle takes the client's address from the entry the
+    # outermost one wrote. 0, the default, trusts no header and uses the connection's address.
+    DJANGO_NUM_PROXIES: Annotated[int, Field(ge=0, le=10)] = 0
 
     def require(self, *names: str, why: str) -> None:
         """Stop start-up if any of `names` is unset."""
@@ -174,7 +182,10 @@ def database_config(
         config.setdefault("OPTIONS", {})["pool"] = {
             "min_size": 2,
             "max_size": 10,
-            "timeout": 10,
+            # How long a request waits for a connection before it fails: a sync worker uses one
+            # at a time, so waiting means the server is unreachable, and the client should hear
+            # a 503 soon (core/error_views.py) rather than hang with the worker.
+            "timeout": POOL_TIMEOUT_SECONDS,
         }
     return config
 

@@ -1,4 +1,5 @@
-"""Root URLs. Each app's urls.py reads like a comparison table of its naive/optimized pairs."""
+"""Root URLs. Each app's urls.py reads like a comparison table of its naive/optimized pairs; those
+and the lab are mounted only where settings.QUERYLAB_ENABLED is on (local, test)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,6 @@ from core.api import api_not_found
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("blog.urls")),
     path("", include("users.urls")),
-    path("lab/", include("querylab.urls")),
     path("api/v1/", include("config.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
@@ -20,6 +20,15 @@ urlpatterns: list[URLPattern | URLResolver] = [
     # Last under /api/: an address no endpoint matches gets a JSON problem, not an HTML page.
     re_path(r"^api/", api_not_found, name="api-not-found"),
 ]
+
+# Django's error pages, as problem documents under /api/, and a 503 when the database is away.
+handler400 = "core.error_views.bad_request"
+handler403 = "core.error_views.permission_denied"
+handler404 = "core.error_views.page_not_found"
+handler500 = "core.error_views.server_error"
+
+if settings.QUERYLAB_ENABLED:
+    urlpatterns.insert(0, path("lab/", include("querylab.urls")))
 
 if "debug_toolbar" in settings.INSTALLED_APPS:
     from debug_toolbar.toolbar import debug_toolbar_urls

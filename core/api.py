@@ -11,6 +11,7 @@ from __future__ import annotations
 from http import HTTPStatus
 from typing import Any, TypeVar
 
+import adrf.views
 from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
@@ -18,7 +19,7 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 from rest_framework import exceptions
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import UserRateThrottle
+from rest_framework.views import APIView as DRFAPIView
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from users.models import User
@@ -47,6 +48,27 @@ class UnprocessableError(ProblemError):
             detail,
             errors=[{"loc": list(loc), "msg": detail, "type": error_type}],
         )
+
+
+class MethodFirstMixin:
+    """Answer a method the endpoint does not have with 405 for everyone, before authentication
+    and permissions: DRF checks those first, so an anonymous POST to a read-only endpoint would
+    get a 401 that suggests logging in would help."""
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        method = (request.method or "").lower()
+        if method not in getattr(self, "http_method_names", ()) or not hasattr(self, method):
+            raise exceptions.MethodNotAllowed(request.method or "")
+        super().initial(request, *args, **kwargs)  # type: ignore[misc]
+
+
+class APIView(MethodFirstMixin, DRFAPIView):
+    """Every API endpoint's base: DRF's APIView, with the method checked first."""
+
+
+class AsyncAPIView(MethodFirstMixin, adrf.views.APIView):  # type: ignore[misc]
+    """The same for endpoints with `async def` handlers (adrf: DRF's authentication,
+    permissions, throttles and errors, awaited)."""
 
 
 def problem_body(
@@ -131,7 +153,8 @@ def requesting_user(request: Request) -> User:
 def parse_body(request: Request, model: type[InT]) -> InT:
     """Validate the raw JSON body against `model`: 415 for another content type, 400 for
     malformed JSON, 413 past DATA_UPLOAD_MAX_MEMORY_SIZE, 422 for invalid values."""
-    if request.content_type.split(";")[0].strip() != "application/json":
+    # Media types compare without regard to case (RFC 9110, 8.3.1): APPLICATION/JSON is JSON.
+    if request.content_type.split(";")[0].strip().lower() != "application/json":
         raise ProblemError(
             HTTPStatus.UNSUPPORTED_MEDIA_TYPE, "The request body must be application/json."
         )
@@ -159,28 +182,3 @@ def json_response(adapter: TypeAdapter[Any], value: Any, *, status: int = 200) -
     return HttpResponse(
         adapter.dump_json(validated, by_alias=True), status=status, content_type="application/json"
     )
-
-
-class WriteRateThrottle(UserRateThrottle):
-    """Throttle unsafe methods only, per user (or address), with the `writes` rate.
-
-    Reads stay unthrottled here; the counters live in the default cache, so they are shared by
-    every worker when that cache is Redis.
-
-    While Redis is down the throttle fails open, deliberately: the cache answers every read as a
-    miss (`IGNORE_EXCEPTIONS`, each failure logged by django-redis), so no history is found and
-    the write is allowed. The limit is a guard against bursts, not a security boundary (writes
-    need an account and CSRF or a token); refusing every write until Redis is back would turn a
-    cache outage into a write outage. tests/blog/test_redis_faults.py holds the choice in place.
-    """
-
-    scope = "writes"
-
-    def allow_request(self, request: Request, view: Any) -> bool:
-        if request.method in ("GET", "HEAD", "OPTIONS"):
-            return True
-        # The query lab's in-process, rolled-back measurements are not client traffic; a real
-        # request cannot set this attribute.
-        if getattr(request._request, "in_process_measurement", False):
-            return True
-        return super().allow_request(request, view)

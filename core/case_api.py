@@ -16,9 +16,8 @@ from django.http import HttpResponse
 from drf_spectacular.utils import OpenApiParameter
 from pydantic import BaseModel, TypeAdapter, create_model
 from rest_framework.request import Request
-from rest_framework.views import APIView
 
-from .api import ProblemError, json_response
+from .api import APIView, ProblemError, json_response
 from .case_views import CaseParams, InvalidParameterError
 from .openapi import LIMIT
 

@@ -11,9 +11,12 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiParameter
 from pydantic import BaseModel, ConfigDict
+from rest_framework.request import Request
+from rest_framework.test import APIRequestFactory
 
 from .case_views import DEFAULT_LIMIT, MAX_LIMIT
 
@@ -36,6 +39,17 @@ ERROR_STATUSES = {
     "PATCH": (400, 401, 403, 404, 409, 413, 415, 422, 429),
     "DELETE": (401, 403, 404, 429),
 }
+# A read behind a login (staff only, your own account): who may not, is told so.
+AUTHENTICATION_STATUSES = (401, 403)
+
+
+def _denies_anonymous(view: Any, method: str) -> bool:
+    """Whether one of the view's permissions refuses an anonymous `method` request."""
+    request = Request(APIRequestFactory().generic(method, "/"))
+    request.user = AnonymousUser()
+    return not all(
+        permission.has_permission(request, view) for permission in view.get_permissions()
+    )
 
 
 NO_NUL_PATTERN = "^[^\\x00]*$"
@@ -56,7 +70,10 @@ class PydanticAutoSchema(AutoSchema):
         if declared is None and hasattr(self.view, "response_model"):
             declared = {"GET": {200: self.view.response_model()}}
         responses: dict[Any, Any] = dict((declared or {}).get(self.method, {}))
-        for status in ERROR_STATUSES.get(self.method, ()):
+        statuses = set(ERROR_STATUSES.get(self.method, ()))
+        if _denies_anonymous(self.view, self.method):
+            statuses.update(AUTHENTICATION_STATUSES)
+        for status in sorted(statuses):
             responses[(status, "application/problem+json")] = Problem
         return responses
 

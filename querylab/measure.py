@@ -140,15 +140,24 @@ def measure(
     surface: Surface = "page",
     user: Any = None,
     repeat: int = 3,
+    time_budget_seconds: float | None = None,
 ) -> Measurement:
     """Count and capture the queries of one run, trace memory in another, then time `repeat`
     more with neither.
 
     Capturing and tracing add overhead, so each has its own pass; the median of the timed runs is
-    reported.
+    reported. With `time_budget_seconds`, the timed runs stop once the whole measurement has
+    taken that long (after one at least), so a slow variant costs one timed run, not `repeat`.
     """
+    started = time.perf_counter()
+
+    def more_time(timings: list[float]) -> bool:
+        if time_budget_seconds is None or not timings:
+            return True
+        return time.perf_counter() - started < time_budget_seconds
+
     if case.write is not None:
-        return _measure_write(case, variant, case.write, n=limit, repeat=repeat)
+        return _measure_write(case, variant, case.write, n=limit, repeat=repeat, more=more_time)
     url = case.url(surface, variant, target, limit=None if case.staff_only else limit)
     if case.warm_up:
         render_page(url, user=user)
@@ -158,11 +167,9 @@ def measure(
     with CaptureQueriesContext(connection) as captured, connection.execute_wrapper(timer):
         page = render_page(url, user=user)
     peak_bytes = peak_memory(lambda: render_page(url, user=user, keep_body=False))
-    timings = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        render_page(url, user=user)
-        timings.append((time.perf_counter() - started) * 1000)
+    timings: list[float] = []
+    while len(timings) < repeat and more_time(timings):
+        timings.append(_timed(lambda: render_page(url, user=user)))
     shapes = group_queries(_with_precise_times(captured.captured_queries, timer))
     n = len(page.rows)
     return Measurement(
@@ -187,7 +194,13 @@ def measure(
 
 
 def _measure_write(
-    case: AnyCase, variant: Variant, write: Callable[[int], WriteSetup], *, n: int, repeat: int
+    case: AnyCase,
+    variant: Variant,
+    write: Callable[[int], WriteSetup],
+    *,
+    n: int,
+    repeat: int,
+    more: Callable[[list[float]], bool],
 ) -> Measurement:
     """The same passes as a read, each inside a transaction that is rolled back, on data the
     case's setup (`write`) makes afresh for a batch of `n`."""
@@ -208,10 +221,9 @@ def _measure_write(
 
     page, queries, timer = in_rollback(counted)
     peak = in_rollback(lambda setup: peak_memory(lambda: run_write(case, variant, setup)))
-    timings = [
-        in_rollback(lambda setup: _timed(lambda: run_write(case, variant, setup)))
-        for _ in range(repeat)
-    ]
+    timings: list[float] = []
+    while len(timings) < repeat and more(timings):
+        timings.append(in_rollback(lambda setup: _timed(lambda: run_write(case, variant, setup))))
     shapes = group_queries(_with_precise_times(queries, timer))
     rows = len(page.rows)
     return Measurement(

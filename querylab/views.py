@@ -15,6 +15,23 @@ from .charts import Bar, bar_chart
 from .measure import Measurement, measure
 from .registry import CASES, CASES_BY_SLUG, SURFACES, TECHNIQUES, VARIANTS, AnyCase, PageTarget
 
+# What one lab page may cost. A variant runs a few passes (count, memory, timing), each its
+# formula's queries at N: N is capped so that no pass of either variant exceeds the query budget,
+# and the timed passes stop once the time budget is spent. Together they keep a page to seconds
+# (the naive feed at N = 500 would be 4,501 queries a pass).
+LAB_QUERY_BUDGET = 1_000
+LAB_TIME_BUDGET_SECONDS = 1.5
+
+
+def lab_n_cap(case: AnyCase) -> int:
+    """The largest N at which each variant's formula stays within LAB_QUERY_BUDGET."""
+    caps = [
+        (LAB_QUERY_BUDGET - formula.constant) // formula.per_n
+        for formula in (case.formula(variant) for variant in VARIANTS)
+        if formula.per_n
+    ]
+    return max(1, min([MAX_LIMIT, *caps]))
+
 
 def case_urls(case: AnyCase, target: PageTarget | None) -> dict[str, dict[str, str | None]]:
     """Each variant's page (and, once it exists, API) URL for the current data."""
@@ -76,9 +93,11 @@ def case_lab(request: HttpRequest, slug: str) -> HttpResponse:
     if case is None:
         raise Http404(f"No case {slug!r}.")
     try:
-        n = int_parameter(request.GET, "n", default=DEFAULT_LIMIT, minimum=1, maximum=MAX_LIMIT)
+        asked = int_parameter(request.GET, "n", default=DEFAULT_LIMIT, minimum=1, maximum=MAX_LIMIT)
     except InvalidParameterError as error:
         return render(request, "bad_request.html", {"message": str(error)}, status=400)
+    cap = lab_n_cap(case)
+    n = min(asked, cap)
 
     surfaces = case.surfaces
     via = request.GET.get("via") or surfaces[0]
@@ -88,6 +107,11 @@ def case_lab(request: HttpRequest, slug: str) -> HttpResponse:
     context: dict[str, Any] = {
         "case": case,
         "n": n,
+        "n_asked": asked,
+        "n_cap": cap,
+        "asked_queries": max(case.formula(variant).at(asked) for variant in VARIANTS),
+        "query_budget": LAB_QUERY_BUDGET,
+        "time_budget": LAB_TIME_BUDGET_SECONDS,
         "via": via,
         "surfaces": surfaces,
         "sources": _sources(case),
@@ -100,7 +124,16 @@ def case_lab(request: HttpRequest, slug: str) -> HttpResponse:
 
     user = request.user if case.staff_only else None
     naive, optimized = (
-        measure(case, variant, target, limit=n, surface=via, user=user) for variant in VARIANTS
+        measure(
+            case,
+            variant,
+            target,
+            limit=n,
+            surface=via,
+            user=user,
+            time_budget_seconds=LAB_TIME_BUDGET_SECONDS,
+        )
+        for variant in VARIANTS
     )
     context |= {
         "measurements": (naive, optimized),

@@ -1,5 +1,6 @@
-"""`make loadtest`: gunicorn with the production settings against PostgreSQL and Redis on
-loopback, driven by locust: the naive and the optimized feed in turn, then concurrent writes.
+"""`make loadtest`: gunicorn with the production settings (plus the naive routes they leave out,
+config.settings.loadtest) against PostgreSQL and Redis on loopback, driven by locust: the naive
+and the optimized feed in turn, then concurrent writes.
 
 Run it under scripts/with-services.sh (the Makefile does), which provides DATABASE_URL and
 REDIS_URL. It migrates and seeds that database, starts gunicorn, runs locust headless for a
@@ -73,7 +74,8 @@ def main() -> int:
     port = free_port()
     env = {
         **os.environ,
-        "DJANGO_SETTINGS_MODULE": "config.settings.production",
+        # Production, plus the comparison routes production leaves out (the naive feed).
+        "DJANGO_SETTINGS_MODULE": "config.settings.loadtest",
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
         "DJANGO_WRITE_THROTTLE_RATE": "1000000/minute",

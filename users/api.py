@@ -8,10 +8,10 @@ from http import HTTPStatus
 from django.http import HttpResponse
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
-from rest_framework.views import APIView
 
-from core.api import WriteRateThrottle, json_response, parse_body, requesting_user
+from core.api import APIView, json_response, parse_body, requesting_user
 from core.case_api import CaseAPIView, results_model
+from core.throttling import WriteRateThrottle
 
 from . import schemas, selectors, services
 

@@ -40,8 +40,14 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "users",
     "blog",
-    "querylab",
 ]
+
+# The comparison machinery: the query lab (`/lab/`), every case's naive and optimized routes
+# (`/naive/...`, `/optimized/...`, `/api/v1/naive/...`) and the naive admin. A development tool:
+# its naive variants cost thousands of queries by design, so a public server must not have them.
+# The local and test settings turn it on (and install `querylab`); production leaves it off, and
+# every one of those addresses is a 404 there.
+QUERYLAB_ENABLED = False
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -55,6 +61,8 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "config.urls"
+# A problem document under /api/, Django's page elsewhere (core/error_views.py).
+CSRF_FAILURE_VIEW = "core.error_views.csrf_failure"
 WSGI_APPLICATION = "config.wsgi.application"
 ASGI_APPLICATION = "config.asgi.application"
 
@@ -68,6 +76,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "core.context_processors.querylab",
             ],
         },
     },
@@ -128,7 +137,13 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "core.api.problem_exception_handler",
     "DEFAULT_SCHEMA_CLASS": "core.openapi.PydanticAutoSchema",
     "DEFAULT_THROTTLE_RATES": {"writes": ENV.DJANGO_WRITE_THROTTLE_RATE},
+    # Trusted proxies in front of the app; the throttle believes X-Forwarded-For only that far
+    # (core.throttling.client_address).
+    "NUM_PROXIES": ENV.DJANGO_NUM_PROXIES,
 }
+# The write throttle counts with django-ratelimit's atomic cache increments. When the cache
+# cannot count (Redis is down) the write is allowed: see core.throttling.WriteRateThrottle.
+RATELIMIT_FAIL_OPEN = True
 
 # https://drf-spectacular.readthedocs.io/en/latest/settings.html
 SPECTACULAR_SETTINGS = {

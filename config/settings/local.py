@@ -10,7 +10,8 @@ from .base import ENV, INSTALLED_APPS, MIDDLEWARE
 
 DEBUG = True
 
-INSTALLED_APPS = [*INSTALLED_APPS, "debug_toolbar"]
+QUERYLAB_ENABLED = True
+INSTALLED_APPS = [*INSTALLED_APPS, "querylab", "debug_toolbar"]
 # The toolbar's middleware goes first so it sees every query the rest of the stack issues.
 # Outermost: the query-count headers see every query, and add to the toolbar's Server-Timing
 # header instead of being overwritten by it.

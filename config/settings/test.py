@@ -5,7 +5,11 @@ from __future__ import annotations
 import os
 
 from .base import *  # noqa: F403
-from .base import CACHES, DATABASES
+from .base import CACHES, DATABASES, INSTALLED_APPS
+
+# The suite proves every case, so it needs the lab and both variants' routes.
+QUERYLAB_ENABLED = True
+INSTALLED_APPS = [*INSTALLED_APPS, "querylab"]
 
 # Hashing with the default PBKDF2 costs ~100 ms a user; the suite creates hundreds.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

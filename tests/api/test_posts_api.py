@@ -10,7 +10,7 @@ from django.urls import reverse
 from rest_framework.authtoken.models import Token
 
 from blog.models import Post
-from core.api import WriteRateThrottle
+from core.throttling import WriteRateThrottle
 from querylab.datasets import build_data
 from querylab.testing import assert_constant_queries
 from tests.api.conftest import assert_problem, row_counts, send

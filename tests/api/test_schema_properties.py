@@ -25,7 +25,7 @@ from hypothesis import strategies as st
 
 from blog.models import Category, Post
 from blog.schemas import MAX_COMMENT, MAX_TAGS, MAX_TITLE, CommentIn, PostIn, PostPatchIn
-from core.api import WriteRateThrottle
+from core.throttling import WriteRateThrottle
 from tests.api.conftest import assert_problem, row_counts, send
 from tests.factories import PostFactory
 from users.models import User

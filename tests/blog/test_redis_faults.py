@@ -18,7 +18,7 @@ from django.core.cache import caches
 
 from blog.models import Post
 from config.env import cache_config
-from core.api import WriteRateThrottle
+from core.throttling import WriteRateThrottle
 from tests.api.conftest import send
 from tests.api.test_posts_api import new_post
 from tests.factories import PostFactory

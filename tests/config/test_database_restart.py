@@ -1,4 +1,5 @@
-"""PostgreSQL restarted under a running app: the next request is answered, not a 500.
+"""PostgreSQL restarted under a running app: the next request is answered, not a 500; and while
+it is down, every request gets a 503 that says to come back, and nothing is half-written.
 
 gunicorn serves the app in a child process, one worker (so every request reuses that worker's
 connections), against a PostgreSQL server of this test's own. A request opens connections; the
@@ -11,10 +12,13 @@ server is restarted, which ends them; the requests after it must all succeed. Tw
   (`CONN_HEALTH_CHECKS`) runs at the first query of each request and reconnects.
 
 Without either check the first request after the restart is a 500 ("the connection is closed").
+While the server is stopped, an API request is a 503 problem document with `Retry-After`, a page
+a plain 503 page (core/error_views.py), and once it is back the same requests succeed.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
 import shutil
@@ -29,6 +33,7 @@ from pathlib import Path
 
 import pytest
 
+from config.env import POOL_TIMEOUT_SECONDS
 from tests.postgres_cluster import Cluster, private_cluster
 from tests.subprocesses import free_port, run_python
 
@@ -37,7 +42,7 @@ pytestmark = pytest.mark.postgres
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 GUNICORN = Path(sys.executable).parent / "gunicorn"
 # Reads posts, authors, categories and tags: every request queries the database.
-URL_PATH = "/api/v1/optimized/feed/?limit=5"
+URL_PATH = "/api/v1/posts/?limit=5"
 
 
 @pytest.fixture(scope="module")
@@ -78,14 +83,28 @@ def app_environment(database_url: str, settings: str) -> dict[str, str]:
 
 
 def get(port: int) -> int:
+    return call(port, URL_PATH)[0]
+
+
+def call(
+    port: int, path: str, *, method: str = "GET", body: object = None, token: str = ""
+) -> tuple[int, dict[str, str], bytes]:
+    """One request as the TLS proxy would forward it; the status, headers and body."""
+    headers = {"X-Forwarded-Proto": "https"}
+    data = None
+    if body is not None:
+        data = json.dumps(body).encode()
+        headers["Content-Type"] = "application/json"
+    if token:
+        headers["Authorization"] = f"Token {token}"
     request = urllib.request.Request(
-        f"http://127.0.0.1:{port}{URL_PATH}", headers={"X-Forwarded-Proto": "https"}
+        f"http://127.0.0.1:{port}{path}", data=data, method=method, headers=headers
     )
     try:
         with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310 (http only)
-            return int(response.status)
+            return int(response.status), dict(response.headers), response.read()
     except urllib.error.HTTPError as error:
-        return error.code
+        return error.code, dict(error.headers), error.read()
 
 
 @pytest.fixture
@@ -130,3 +149,61 @@ def test_requests_after_a_restart_are_answered(cluster: Cluster, serve, settings
     cluster.restart()
 
     assert [get(port) for _ in range(5)] == [200] * 5
+
+
+MAKE_WRITER = """
+import json
+from rest_framework.authtoken.models import Token
+from blog.models import Category
+from users.models import User
+user, _ = User.objects.get_or_create(username="outage-writer")
+Category.objects.get_or_create(slug="outage", defaults={"name": "Outage"})
+print(json.dumps({"token": Token.objects.get_or_create(user=user)[0].key}))
+"""
+COUNT_POSTS = """
+from blog.models import Post
+print(Post.objects.filter(author__username="outage-writer").count())
+"""
+
+
+def manage_shell(database_url: str, code: str) -> str:
+    result = run_python(
+        "manage.py", "shell", "-c", code, cwd=PROJECT_DIR, env=app_environment(database_url, "base")
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip().splitlines()[-1]
+
+
+def test_while_the_database_is_down_requests_get_503_and_write_nothing(
+    cluster: Cluster, serve, database_url: str
+) -> None:
+    token = json.loads(manage_shell(database_url, MAKE_WRITER))["token"]
+    post = {"title": "Written during an outage", "body": "Body.", "category": "outage"}
+    port = serve("production")
+    assert get(port) == 200
+
+    cluster.stop()
+    try:
+        started = time.monotonic()
+        api = call(port, URL_PATH)
+        waited = time.monotonic() - started
+        page = call(port, "/posts/a-post/")
+        write = call(port, "/api/v1/posts/", method="POST", body=post, token=token)
+    finally:
+        cluster.start()
+
+    # The pool gives up after its timeout rather than holding the worker (and the client).
+    assert waited < POOL_TIMEOUT_SECONDS + 5
+    for status, headers, _body in (api, page, write):
+        assert status == 503
+        assert headers["Retry-After"] == "5"
+    assert api[1]["Content-Type"] == "application/problem+json"
+    assert json.loads(api[2])["status"] == 503
+    assert write[1]["Content-Type"] == "application/problem+json"
+    assert page[1]["Content-Type"].startswith("text/html")
+    assert b"try again" in page[2]
+    # Back up: the same requests are answered, and the refused write left nothing behind.
+    assert manage_shell(database_url, COUNT_POSTS) == "0"
+    assert get(port) == 200
+    assert call(port, "/api/v1/posts/", method="POST", body=post, token=token)[0] == 201
+    assert manage_shell(database_url, COUNT_POSTS) == "1"

@@ -29,6 +29,8 @@ print(json.dumps({
     "hashers": settings.PASSWORD_HASHERS[:1],
     "atomic_requests": settings.DATABASES["default"].get("ATOMIC_REQUESTS", False),
     "cache": settings.CACHES["default"]["BACKEND"],
+    "lab": settings.QUERYLAB_ENABLED,
+    "querylab_installed": "querylab" in settings.INSTALLED_APPS,
 }))
 """
 

@@ -8,7 +8,7 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from querylab.registry import CASES, VARIANTS
+from querylab.registry import CASES, CASES_BY_SLUG, VARIANTS
 
 pytestmark = pytest.mark.django_db
 
@@ -175,3 +175,44 @@ def test_counts_survive_a_full_query_log(settings, seeded) -> None:
 
     assert (naive.rows, naive.queries) == (3, 7)
     assert sum(shape.count for shape in naive.shapes) == 7
+
+
+def test_lab_caps_n_by_the_query_budget_and_says_so(client) -> None:
+    """The naive feed costs 1 + 9N queries a pass: the lab runs it at most at the N that stays
+    within its budget, on a page that says so, instead of running 4,501-query passes."""
+    from querylab.views import LAB_QUERY_BUDGET, lab_n_cap
+
+    call_command("seed", "--users=3", "--posts-per-user=50", "--comments-per-post=3", verbosity=0)
+    feed = CASES_BY_SLUG["post-feed"]
+    cap = lab_n_cap(feed)
+    assert cap == (LAB_QUERY_BUDGET - 1) // 9
+
+    response = client.get(reverse("querylab:case", kwargs={"slug": "post-feed"}), {"n": 500})
+
+    assert response.status_code == HTTPStatus.OK
+    naive, optimized = response.context["measurements"]
+    assert naive.rows == optimized.rows == cap
+    assert naive.queries == 1 + 9 * cap <= LAB_QUERY_BUDGET
+    html = response.content.decode()
+    assert 'id="n-capped"' in html
+    assert f"N is capped at {cap}" in html
+    assert "4501" in html  # what N = 500 would have cost a pass
+
+
+def test_lab_does_not_cap_what_stays_within_the_budget(client, seeded) -> None:
+    response = client.get(reverse("querylab:case", kwargs={"slug": "post-titles"}), {"n": 500})
+
+    assert response.status_code == HTTPStatus.OK
+    assert 'id="n-capped"' not in response.content.decode()
+
+
+def test_lab_stops_timing_a_slow_variant_once_its_time_is_spent(seeded) -> None:
+    from querylab.measure import measure
+    from querylab.registry import PageTarget
+
+    case = CASES_BY_SLUG["post-feed"]
+    unbounded = measure(case, "naive", PageTarget(), limit=5, repeat=3)
+    bounded = measure(case, "naive", PageTarget(), limit=5, repeat=3, time_budget_seconds=0)
+
+    assert len(unbounded.timings_ms) == 3
+    assert len(bounded.timings_ms) == 1
