@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import secrets
+from collections.abc import Callable, Iterable
 from functools import partial
+from typing import TypeVar
 
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
@@ -12,7 +14,12 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.text import slugify
 
-from core.errors import DomainValidationError
+from core.errors import (
+    DomainConflictError,
+    DomainValidationError,
+    is_foreign_key_violation,
+    violated_constraint,
+)
 from users.models import User
 
 from .models import Category, Comment, Post, Tag
@@ -21,25 +28,63 @@ from .schemas import CommentIn, PostImportIn, PostIn, PostPatchIn, PostRetitleIn
 from .stats import invalidate_stats
 
 SLUG_ATTEMPTS = 5
+# A slug's random suffix once concurrent writers contend for the same one: 8 hex digits.
+CONTENDED_SUFFIX_BYTES = 4
+WriteT = TypeVar("WriteT")
 
 
 def post_create(*, author: User, data: PostIn) -> Post:
     """Create a post by `author` with a unique slug derived from its title."""
-    with transaction.atomic():
-        category = _category(data.category)
-        tags = _tags(data.tags)
-        post = _insert_with_unique_slug(
-            Post(
-                author=author,
-                category=category,
-                title=data.title,
-                body=data.body,
-                status=data.status,
-                published_at=timezone.now() if data.status == "published" else None,
-            )
+
+    def create(contended: bool) -> Post:
+        post = Post(
+            author=author,
+            category=_category(data.category),
+            title=data.title,
+            body=data.body,
+            status=data.status,
+            published_at=timezone.now() if data.status == "published" else None,
+            slug=allocate_slugs([data.title], contended=contended)[0],
         )
+        tags = _tags(data.tags)
+        post.save(force_insert=True)
         post.tags.set(tags)
-    return post
+        return post
+
+    return with_free_slugs(create)
+
+
+def with_free_slugs(write: Callable[[bool], WriteT]) -> WriteT:
+    """Run `write` in a transaction of its own, again when a concurrent request took a slug it
+    chose between its read of the taken slugs and its INSERT.
+
+    The first attempt numbers a taken slug (`title-2`); once a conflict has shown that others
+    are writing the same titles right now, the next attempts pick a random suffix instead
+    (`title-k3x9q2mw`): every contender choosing the next number would collide again, one winner
+    a round. A row this write points at that was deleted meanwhile (its category) is a 409, as
+    is the rare write still in conflict after SLUG_ATTEMPTS; never a 500.
+
+    A transaction per attempt, not a savepoint per INSERT: a savepoint would add two queries to
+    every write, and a failed statement on PostgreSQL spoils the whole transaction anyway.
+    """
+    for attempt in range(SLUG_ATTEMPTS):
+        try:
+            with transaction.atomic():
+                return write(attempt > 0)
+        except IntegrityError as error:
+            if is_foreign_key_violation(error):
+                raise DomainConflictError(
+                    "Something this request refers to was deleted meanwhile; try again.",
+                    loc=("category",),
+                    code="deleted_meanwhile",
+                ) from None
+            if not violated_constraint(error).startswith(("blog_post_slug", "blog_post.slug")):
+                raise
+    raise DomainConflictError(
+        "Posts with this title are being written right now; try again.",
+        loc=("title",),
+        code="slug_conflict",
+    )
 
 
 def post_update(*, post: Post, data: PostPatchIn) -> Post:
@@ -69,8 +114,17 @@ def post_delete(*, post: Post) -> None:
 
 
 def comment_create(*, post: Post, author: User, data: CommentIn) -> Comment:
-    """Save the comment; mail the post's author once it has committed. Queries: 1."""
-    comment = Comment.objects.create(post=post, author=author, body=data.body)
+    """Save the comment; mail the post's author once it has committed. Queries: 1.
+
+    Raises Http404 when the post was deleted after it was looked up (the foreign key refuses
+    the row), as if the comment had arrived a moment later.
+    """
+    try:
+        comment = Comment.objects.create(post=post, author=author, body=data.body)
+    except IntegrityError as error:
+        if is_foreign_key_violation(error):
+            raise Http404("No published post has this slug.") from None
+        raise
     transaction.on_commit(partial(notify_author_of_comment, comment.pk))
     return comment
 
@@ -82,14 +136,15 @@ def post_import_naive(*, author: User, data: PostImportIn) -> list[Post]:
     """One post at a time: look up its category, find a free slug, save it, then get-or-create
     and add each tag. Queries: 7N with two existing tags a row (per row: category, slug check,
     INSERT, and a get_or_create and an add per tag)."""
-    posts = []
-    with transaction.atomic():
+
+    def write(contended: bool) -> list[Post]:
+        posts = []
         for index, row in enumerate(data.posts):
             category = Category.objects.filter(slug=row.category).first()
             if category is None:
                 raise _unknown_category(index)
             post = Post(author=author, category=category, title=row.title, body=row.body)
-            post.slug = allocate_slugs([row.title])[0]
+            post.slug = allocate_slugs([row.title], contended=contended)[0]
             post.save()
             for name in row.tags:
                 slug = _tag_slug(name, index)
@@ -99,7 +154,9 @@ def post_import_naive(*, author: User, data: PostImportIn) -> list[Post]:
                     raise _tag_conflict(index) from None
                 post.tags.add(tag)
             posts.append(post)
-    return posts
+        return posts
+
+    return with_free_slugs(write)
 
 
 def post_import_optimized(*, author: User, data: PostImportIn) -> list[Post]:
@@ -107,7 +164,8 @@ def post_import_optimized(*, author: User, data: PostImportIn) -> list[Post]:
     the tags in one (plus one INSERT for missing ones), the free slugs in one, the posts in one
     INSERT and their tags in another. Queries: 5 with existing tags (SQLite splits an INSERT
     every 999 parameters, about 99 posts)."""
-    with transaction.atomic():
+
+    def write(contended: bool) -> list[Post]:
         wanted = {row.category for row in data.posts}
         categories = {c.slug: c for c in Category.objects.filter(slug__in=wanted)}
         for index, row in enumerate(data.posts):
@@ -116,7 +174,7 @@ def post_import_optimized(*, author: User, data: PostImportIn) -> list[Post]:
             for name in row.tags:
                 _tag_slug(name, index)
         tags = {tag.slug: tag for tag in _tags(name for row in data.posts for name in row.tags)}
-        slugs = allocate_slugs([row.title for row in data.posts])
+        slugs = allocate_slugs([row.title for row in data.posts], contended=contended)
         posts = Post.objects.bulk_create(
             [
                 Post(
@@ -138,7 +196,9 @@ def post_import_optimized(*, author: User, data: PostImportIn) -> list[Post]:
             ]
         )
         invalidate_stats()  # bulk_create sends no signals
-    return posts
+        return posts
+
+    return with_free_slugs(write)
 
 
 # bulk-publish: one change to many rows.
@@ -249,9 +309,13 @@ def _tag_slug(name: str, index: int) -> str:
     return slug
 
 
-def allocate_slugs(titles: list[str]) -> list[str]:
+def allocate_slugs(titles: list[str], *, contended: bool = False) -> list[str]:
     """A free slug per title, in order, with one query for all of them: the title's slug, or
-    the first of `-2`, `-3`, ... that no post and no earlier title in the list has taken."""
+    the first of `-2`, `-3`, ... that no post and no earlier title in the list has taken.
+
+    `contended`: others are taking these slugs right now (see `with_free_slugs`), so a taken
+    one gets a random suffix rather than the next number, which they would all choose.
+    """
     bases = [slugify(title)[:200] or "post" for title in titles]
     starts = Q()
     for base in set(bases):
@@ -262,7 +326,8 @@ def allocate_slugs(titles: list[str]) -> list[str]:
         slug, number = base, 1
         while slug in taken:
             number += 1
-            slug = f"{base}-{number}"
+            suffix = secrets.token_hex(CONTENDED_SUFFIX_BYTES) if contended else number
+            slug = f"{base}-{suffix}"
         taken.add(slug)
         slugs.append(slug)
     return slugs
@@ -300,21 +365,3 @@ def _tags(names: Iterable[str]) -> list[Tag]:
             "A tag name is taken by a tag with another slug.", loc=("tags",), code="tag_conflict"
         )
     return [existing[slug] for slug in wanted]
-
-
-def _insert_with_unique_slug(post: Post) -> Post:
-    for _ in range(SLUG_ATTEMPTS):
-        post.slug = allocate_slugs([post.title])[0]
-        try:
-            # A savepoint per attempt: a concurrent insert of the same slug loses only this try.
-            with transaction.atomic():
-                post.save(force_insert=True)
-        except IntegrityError:
-            post.pk = None
-            continue
-        return post
-    raise DomainValidationError(
-        "Could not find a free slug for this title; try again.",
-        loc=("title",),
-        code="slug_conflict",
-    )

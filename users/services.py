@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.db import IntegrityError, transaction
 
-from core.errors import DomainConflictError
+from core.errors import DomainConflictError, violated_constraint
 
 from .models import Profile, User
 from .schemas import MePatchIn, UserIn
@@ -23,9 +23,12 @@ def user_sign_up(*, data: UserIn) -> User:
                 first_name=data.first_name,
                 last_name=data.last_name,
             )
-    except IntegrityError:
-        # Another sign-up took the name or address between the check and the insert.
-        raise _taken("username or e-mail address", loc=("username",)) from None
+    except IntegrityError as error:
+        # Another sign-up took the name or address between the check and the insert: point at
+        # the one whose constraint broke.
+        if "email" in violated_constraint(error):
+            raise _taken("e-mail address", loc=("email",)) from None
+        raise _taken("username", loc=("username",)) from None
 
 
 def user_update_me(*, user: User, data: MePatchIn) -> User:
