@@ -29,12 +29,12 @@ from rest_framework.response import Response
 from core.api import APIView, ProblemError, json_response, parse_body, requesting_user
 from core.case_api import CaseAPIView, results_model
 from core.case_views import InvalidParameterError, parse_limit
+from core.client_values import LARGEST_ID
 from core.openapi import LIMIT, int_query, query
 from core.throttling import WriteRateThrottle
 
 from . import exports, feed_tiers, schemas, selectors, services, stats
 from .case_params import (
-    LARGEST_ID,
     MAX_PAGE,
     CommentedFlagsParams,
     PostDetailParams,

@@ -7,10 +7,10 @@ from typing import Any
 from django.http import HttpRequest
 
 from core.case_views import CaseParams, InvalidParameterError, int_parameter, parse_limit
+from core.client_values import LARGEST_ID
 
 from . import selectors
 
-LARGEST_ID = 2**63 - 1  # BigAutoField
 MAX_PAGE = 1_000_000  # past this an OFFSET page is a denial of service, not a page
 
 
@@ -45,7 +45,7 @@ class PostPageParams(CaseParams):
             cursor = selectors.PostCursor.parse(after) if after else None
         except ValueError:
             raise InvalidParameterError(
-                "after must be a cursor from a next link: <ISO timestamp with zone>,<id>"
+                "after must be a cursor from a next link: <RFC 3339 timestamp>,<id>"
             ) from None
         page = int_parameter(request.GET, "page", default=1, minimum=1, maximum=MAX_PAGE)
         limit = parse_limit(request.GET)

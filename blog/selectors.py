@@ -17,6 +17,8 @@ from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.functions import Length
 from django.shortcuts import get_object_or_404
 
+from core.client_values import parse_id, parse_instant
+
 from .choices import PostStatus
 from .models import Category, Comment, Post, Tag
 from .querysets import PostQuerySet
@@ -285,12 +287,10 @@ class PostCursor:
 
     @classmethod
     def parse(cls, value: str) -> PostCursor:
-        """Parse `<ISO timestamp>,<id>`; raise ValueError on anything else."""
+        """Parse `<RFC 3339 timestamp>,<id>`; raise ValueError on anything else, and on a
+        position the database could not compare with (see core.client_values)."""
         timestamp, _, pk = value.rpartition(",")
-        cursor = cls(published_at=datetime.fromisoformat(timestamp), id=int(pk))
-        if cursor.published_at.tzinfo is None or cursor.id < 1:
-            raise ValueError("a cursor needs a timezone-aware timestamp and a positive id")
-        return cursor
+        return cls(published_at=parse_instant(timestamp), id=parse_id(pk))
 
     @classmethod
     def after(cls, post: Post) -> PostCursor:
