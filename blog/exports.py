@@ -1,5 +1,9 @@
 """Exports of the published posts, as NDJSON or CSV: built in memory (naive) or streamed.
 
+CSV cells that a spreadsheet would run as a formula (they start with `=`, `+`, `-`, `@`, a tab or
+a carriage return) get a leading apostrophe, so they show as the text they are; NDJSON carries
+every value exactly.
+
 Both variants validate each row with the same Pydantic model; they differ in whether every row
 is in memory at once. The streamed one reads the rows through `iterator()` (a server-side cursor
 on PostgreSQL) and hands Django a generator, so memory stays flat however many rows there are.
@@ -73,5 +77,19 @@ class _Line:
 _WRITER = csv.writer(_Line())
 
 
+# A spreadsheet runs a cell that starts with one of these as a formula (`=HYPERLINK(...)` in a
+# title would link, or worse); OWASP's advice is to make it text with a leading apostrophe.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: Any) -> Any:
+    """A value as a CSV cell a spreadsheet shows rather than evaluates."""
+    if value is None:
+        return ""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return f"'{value}"
+    return value
+
+
 def _csv_line(values: list[Any]) -> bytes:
-    return str(_WRITER.writerow(["" if v is None else v for v in values])).encode()
+    return str(_WRITER.writerow([csv_cell(value) for value in values])).encode()

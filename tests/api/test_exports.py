@@ -88,3 +88,31 @@ def test_streamed_export_memory_stays_flat_while_the_list_grows() -> None:
     assert large["optimized"] < small["optimized"] * 2  # flat: one chunk at a time
     assert large["naive"] > small["naive"] * 8  # grows with the rows
     assert large["naive"] > large["optimized"] * 10
+
+
+@pytest.mark.parametrize("prefix", ["", "naive/"])
+def test_csv_cells_never_run_as_spreadsheet_formulas(client, prefix) -> None:
+    """OWASP's CSV injection: a title a spreadsheet would evaluate is exported as text."""
+    titles = [
+        '=HYPERLINK("https://attacker.example","click")',
+        "+1+1",
+        "-2+3",
+        "@SUM(A1)",
+        "\tTabbed",
+        "\rReturned",
+        "Plain = fine",
+    ]
+    for title in titles:
+        PostFactory.create(title=title)
+
+    csv_response = client.get(f"/api/v1/{prefix}posts/export.csv")
+    ndjson = client.get(f"/api/v1/{prefix}posts/export.ndjson")
+
+    def body(response) -> str:
+        return (
+            b"".join(response.streaming_content) if response.streaming else response.content
+        ).decode()
+
+    exported = [row["title"] for row in csv.DictReader(io.StringIO(body(csv_response)))]
+    assert exported == [f"'{title}" for title in titles[:-1]] + ["Plain = fine"]
+    assert [json.loads(line)["title"] for line in body(ndjson).splitlines()] == titles
