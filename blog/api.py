@@ -30,7 +30,7 @@ from core.api import APIView, ProblemError, json_response, parse_body, requestin
 from core.case_api import CaseAPIView, results_model
 from core.case_views import InvalidParameterError, parse_limit
 from core.client_values import LARGEST_ID
-from core.openapi import LIMIT, int_query, query
+from core.openapi import LIMIT, int_query, query, slug_links
 from core.throttling import WriteRateThrottle
 
 from . import exports, feed_tiers, schemas, selectors, services, stats
@@ -94,6 +94,15 @@ class PostCollectionAPI(APIView):
     response_models = {
         "GET": {200: schemas.FeedPageOut},
         "POST": {201: schemas.PostDetailOut},
+    }
+    response_links = {
+        ("POST", "201"): slug_links(
+            "v1_posts_by_slug_get",
+            "v1_posts_by_slug_patch",
+            "v1_posts_by_slug_delete",
+            "v1_posts_by_slug_comments_get",
+            "v1_posts_by_slug_comments_post",
+        )
     }
 
     def get(self, request: Request) -> HttpResponse:

@@ -94,13 +94,17 @@ class AuthorOut(Out):
     username: str
 
 
-class ProfileOut(Out):
+# Not "ProfileOut": that is users.schemas' whole profile, and the OpenAPI document keeps one
+# component per name (tests/api/test_openapi.py holds names unique).
+class AuthorProfileOut(Out):
+    """What a post or comment shows of its author's profile."""
+
     location: str
 
 
 class AuthorWithProfileOut(Out):
     username: str
-    profile: ProfileOut
+    profile: AuthorProfileOut
 
 
 class CommentOut(Out):
@@ -253,11 +257,26 @@ class PostIn(BaseModel):
     status: Literal["draft", "published"] = "draft"
 
 
+def _optional_not_nullable(schema: dict[str, Any]) -> None:
+    """A PATCH field in the OpenAPI document: it may be left out, but never sent as null, so
+    the `None` its type admits (Python's "not sent") and its `null` default are not part of it."""
+    for field in schema.get("properties", {}).values():
+        options = field.pop("anyOf", None)
+        if options is not None:
+            kept = [option for option in options if option != {"type": "null"}]
+            if len(kept) == 1:
+                field.update(kept[0])
+            else:
+                field["anyOf"] = kept
+        field.pop("default", None)
+
+
 class PartialUpdateIn(BaseModel):
     """A PATCH body: every field optional, None the "not sent" default (the service applies
-    `model_dump(exclude_unset=True)`); a client sending null means nothing sensible."""
+    `model_dump(exclude_unset=True)`); a client sending null means nothing sensible, is refused,
+    and is not in the documented schema."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", json_schema_extra=_optional_not_nullable)
 
     @field_validator("*", mode="before")
     @classmethod

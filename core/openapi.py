@@ -65,6 +65,14 @@ class PydanticAutoSchema(AutoSchema):
     def get_request_serializer(self) -> Any:
         return getattr(self.view, "request_models", {}).get(self.method)
 
+    def _get_request_body(self, direction: str = "request") -> Any:
+        # Every body this API reads is required: parse_body refuses an empty one (415 without a
+        # content type, 400 for no JSON), PATCH included, although every field of it is optional.
+        body = super()._get_request_body(direction)  # type: ignore[no-untyped-call]
+        if body is not None and self.get_request_serializer() is not None:
+            body["required"] = True
+        return body
+
     def get_response_serializers(self) -> Any:
         declared = getattr(self.view, "response_models", None)
         if declared is None and hasattr(self.view, "response_model"):
@@ -77,9 +85,35 @@ class PydanticAutoSchema(AutoSchema):
             responses[(status, "application/problem+json")] = Problem
         return responses
 
+    def _get_response_for_code(
+        self,
+        serializer: Any,
+        status_code: Any,
+        media_types: Any = None,
+        direction: str = "response",
+    ) -> Any:
+        # OpenAPI links: what a response lets a client (or schemathesis's stateful phase) do
+        # next, e.g. read, edit and delete the post a POST created, by the slug it answered.
+        response = super()._get_response_for_code(  # type: ignore[no-untyped-call]
+            serializer, status_code, media_types, direction
+        )
+        declared = getattr(self.view, "response_links", {})
+        links = declared.get((self.method, str(status_code)))
+        if links:
+            response["links"] = links
+        return response
+
     def get_override_parameters(self) -> list[Any]:
         declared = getattr(self.view, "query_parameters", {})
         return [*super().get_override_parameters(), *declared.get(self.method, ())]
+
+
+def slug_links(*operation_ids: str, pointer: str = "$response.body#/slug") -> dict[str, Any]:
+    """OpenAPI links from a response holding a post's slug to the operations that take it."""
+    return {
+        operation_id: {"operationId": operation_id, "parameters": {"slug": pointer}}
+        for operation_id in operation_ids
+    }
 
 
 def query(name: str, description: str, *, type_: type = str) -> OpenApiParameter:

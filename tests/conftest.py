@@ -21,6 +21,7 @@ from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 
 from blog.models import Category, Post, Tag
+from tests.browser.conftest import browser_available
 from tests.factories import CategoryFactory, PostFactory, TagFactory, UserFactory
 from users.models import User
 
@@ -79,6 +80,10 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     needs = {
         "postgres": (_on_postgres(), "needs PostgreSQL: run `make test-services`"),
         "redis": (_on_redis(), "needs Redis: run `make test-services`"),
+        "browser": (
+            browser_available(),
+            "needs Chromium (Debian: apt-get install chromium; or CHROMIUM=/path) and Playwright",
+        ),
     }
     for item in items:
         for marker, (available, reason) in needs.items():

@@ -71,6 +71,7 @@ Email = Annotated[
     str,
     StringConstraints(strip_whitespace=True, to_lower=True, min_length=1, max_length=254),
     _django_rule(validate_email),
+    Field(json_schema_extra={"format": "email"}),
 ]
 Name = Annotated[str, StringConstraints(strip_whitespace=True, max_length=150), NoNul]
 Password = Annotated[SecretStr, Field(min_length=1, max_length=MAX_PASSWORD)]

@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import json
 import re
+from collections import defaultdict
 from http import HTTPStatus
 from typing import Any
 
 import pytest
 from django.urls import URLResolver, get_resolver
+from pydantic import BaseModel
+from pydantic.json_schema import model_json_schema
+
+from core.openapi import Problem
 
 pytestmark = pytest.mark.django_db
 
@@ -26,8 +31,8 @@ def api_paths() -> set[str]:
     for pattern in get_resolver().url_patterns:
         if isinstance(pattern, URLResolver) and str(pattern.pattern) == "api/v1/":
             for child in pattern.url_patterns:
-                if not hasattr(getattr(child, "callback", None), "cls"):
-                    continue  # a plain Django (async) view: DRF's schema does not see it
+                # Every endpoint is a DRF (or adrf) view, so DRF's schema sees it.
+                assert hasattr(getattr(child, "callback", None), "cls"), child
                 route = re.sub(r"\(\?P<(\w+)>[^)]*\)", r"{\1}", str(child.pattern))  # re_path
                 route = re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", route)
                 route = route.lstrip("^").rstrip("$").replace("\\.", ".")
@@ -54,6 +59,80 @@ def test_writes_document_their_bodies_and_problems(schema) -> None:
     assert set(post_in["required"]) == {"title", "body", "category"}
 
 
+def declared_models() -> set[type[BaseModel]]:
+    """Every Pydantic model an endpoint declares as a body, and the problem document."""
+    models: set[type[BaseModel]] = {Problem}
+    for cls in api_view_classes():
+        found = list(getattr(cls, "request_models", {}).values())
+        for responses in getattr(cls, "response_models", {}).values():
+            found += list(responses.values())
+        if hasattr(cls, "response_model") and hasattr(cls, "item_model"):
+            found.append(cls.response_model())
+        models |= {model for model in found if isinstance(model, type)}
+    return {model for model in models if issubclass(model, BaseModel)}
+
+
+def api_view_classes() -> list[type]:
+    classes = []
+    pending = list(get_resolver().url_patterns)
+    while pending:
+        pattern = pending.pop()
+        if isinstance(pattern, URLResolver):
+            pending += pattern.url_patterns
+        elif hasattr(pattern.callback, "cls"):
+            classes.append(pattern.callback.cls)
+    return classes
+
+
+def test_no_two_schemas_share_a_component_name() -> None:
+    """The document has one component per name, and drf-spectacular keeps the first model of a
+    name it meets: two models of one name would document one endpoint with the other's fields.
+    Each model's schema is generated here as the document's is, nested models included."""
+    components: dict[str, list[Any]] = defaultdict(list)
+    for model in declared_models():
+        schema = model_json_schema(
+            model, ref_template="#/components/schemas/{model}", mode="serialization"
+        )
+        for name, nested in schema.pop("$defs", {}).items():
+            components[name].append(nested)
+        components[model.__name__].append(schema)
+
+    assert len(components) > 40
+    clashes = {
+        name: len({json.dumps(s, sort_keys=True) for s in schemas})
+        for name, schemas in components.items()
+    }
+    assert {name: count for name, count in clashes.items() if count > 1} == {}
+
+
+def test_patch_bodies_are_required_and_fields_never_null(schema) -> None:
+    operation = schema["paths"]["/api/v1/users/me/"]["patch"]
+    body = operation["requestBody"]
+    component = body["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[-1]
+
+    assert body["required"] is True
+    properties = schema["components"]["schemas"][component]["properties"]
+    assert properties
+    for field in properties.values():
+        assert "null" not in json.dumps(field), field
+    assert properties["email"]["format"] == "email"
+
+
+def test_read_endpoints_behind_a_login_document_401_and_403(schema) -> None:
+    links = schema["paths"]["/api/v1/posts/{slug}/links/"]["get"]["responses"]
+    me = schema["paths"]["/api/v1/users/me/"]["get"]["responses"]
+    public = schema["paths"]["/api/v1/posts/"]["get"]["responses"]
+
+    assert {"401", "403"} <= set(links) & set(me)
+    assert not {"401", "403"} & set(public)
+
+
+def test_async_endpoints_are_documented(schema) -> None:
+    for path in ["/api/v1/naive/async-counts/", "/api/v1/optimized/async-counts/"]:
+        assert "200" in schema["paths"][path]["get"]["responses"]
+    assert "200" in schema["paths"]["/api/v1/posts/{slug}/links/"]["get"]["responses"]
+
+
 def test_docs_page_is_served_from_local_files(client) -> None:
     response = client.get("/api/docs/")
 
@@ -61,3 +140,21 @@ def test_docs_page_is_served_from_local_files(client) -> None:
     html = response.content.decode()
     assert "/static/drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js" in html
     assert not re.search(r'src="https?://', html)
+
+
+def test_docs_page_runs_no_inline_script_or_style(client) -> None:
+    """The production policy allows scripts and styles from this origin only: the page's own
+    start-up script and styles are files (tests/browser/test_api_docs.py runs it in Chromium)."""
+    html = client.get("/api/docs/").content.decode()
+
+    scripts = re.findall(r"<script\b[^>]*>", html)
+    assert len(scripts) == 3
+    assert all(" src=" in tag for tag in scripts)
+    assert "<style" not in html
+    assert " style=" not in html
+    start_up = re.findall(r'<script src="([^"]*\?[^"]*script=[^"]*)"', html)
+    assert len(start_up) == 1
+    script = client.get(start_up[0].replace("&amp;", "&"))
+    assert script.status_code == HTTPStatus.OK
+    assert script["Content-Type"].startswith("application/javascript")
+    assert b"SwaggerUIBundle" in script.content
