@@ -41,6 +41,8 @@ ERROR_STATUSES = {
 }
 # A read behind a login (staff only, your own account): who may not, is told so.
 AUTHENTICATION_STATUSES = (401, 403)
+# Any operation, while the database cannot be reached (core/error_views.py), with Retry-After.
+UNAVAILABLE = 503
 
 
 def _denies_anonymous(view: Any, method: str) -> bool:
@@ -78,7 +80,7 @@ class PydanticAutoSchema(AutoSchema):
         if declared is None and hasattr(self.view, "response_model"):
             declared = {"GET": {200: self.view.response_model()}}
         responses: dict[Any, Any] = dict((declared or {}).get(self.method, {}))
-        statuses = set(ERROR_STATUSES.get(self.method, ()))
+        statuses = {*ERROR_STATUSES.get(self.method, ()), UNAVAILABLE}
         if _denies_anonymous(self.view, self.method):
             statuses.update(AUTHENTICATION_STATUSES)
         for status in sorted(statuses):

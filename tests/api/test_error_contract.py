@@ -93,3 +93,19 @@ def test_another_media_type_is_still_refused(author_client, news) -> None:
 
     assert_problem(response, HTTPStatus.UNSUPPORTED_MEDIA_TYPE)
     assert row_counts() == before
+
+
+@pytest.mark.parametrize("method", ["post", "put", "delete"])
+@pytest.mark.parametrize(
+    "path", ["/api/v1/naive/async-counts/", "/api/v1/optimized/async-counts/", "/api/v1/stats/"]
+)
+def test_a_method_an_endpoint_lacks_is_a_405_problem_for_everyone(author, method, path) -> None:
+    """Before the async endpoints were DRF views, a browser session's POST met Django's HTML
+    CSRF page; and DRF checks a login before the method, so an anonymous one got a 401."""
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(author)
+
+    for client in (browser, Client()):
+        response = getattr(client, method)(path)
+        assert_problem(response, HTTPStatus.METHOD_NOT_ALLOWED)
+        assert response["Allow"].startswith("GET")

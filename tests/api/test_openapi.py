@@ -158,3 +158,16 @@ def test_docs_page_runs_no_inline_script_or_style(client) -> None:
     assert script.status_code == HTTPStatus.OK
     assert script["Content-Type"].startswith("application/javascript")
     assert b"SwaggerUIBundle" in script.content
+
+
+def test_every_operation_documents_the_outage_answer(schema) -> None:
+    operations = [
+        operation
+        for methods in schema["paths"].values()
+        for method, operation in methods.items()
+        if method in {"get", "post", "patch", "delete", "put"}
+    ]
+
+    assert len(operations) > 40
+    for operation in operations:
+        assert "503" in operation["responses"], operation["operationId"]

@@ -13,6 +13,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from rest_framework.authtoken.models import Token
 
 from blog.link_checker import LinkChecker, links_in
 from tests.factories import PostFactory, UserFactory
@@ -166,3 +167,22 @@ def test_links_endpoint_is_for_staff(client, server) -> None:
     assert [(r["url"], r["status"]) for r in response.json()] == [(f"{base(server)}/ok", 200)]
     assert client.get("/api/v1/posts/nope/links/").status_code == HTTPStatus.NOT_FOUND
     assert client.post(url).status_code == HTTPStatus.METHOD_NOT_ALLOWED
+
+
+@pytest.mark.django_db
+def test_links_endpoint_takes_a_staff_token_like_every_endpoint(client, server) -> None:
+    post = PostFactory.create(body=f"One link: {base(server)}/ok")
+    url = f"/api/v1/posts/{post.slug}/links/"
+    staff = Token.objects.create(user=UserFactory.create(is_staff=True))
+    other = Token.objects.create(user=UserFactory.create())
+
+    answered = client.get(url, HTTP_AUTHORIZATION=f"Token {staff.key}")
+    refused = client.get(url, HTTP_AUTHORIZATION=f"Token {other.key}")
+    posted = client.post(url, HTTP_AUTHORIZATION=f"Token {staff.key}")
+
+    assert answered.status_code == HTTPStatus.OK
+    assert refused.status_code == HTTPStatus.FORBIDDEN
+    assert refused["Content-Type"] == "application/problem+json"
+    assert posted.status_code == HTTPStatus.METHOD_NOT_ALLOWED
+    assert posted["Content-Type"] == "application/problem+json"
+    assert "GET" in posted["Allow"]
