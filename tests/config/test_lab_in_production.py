@@ -46,6 +46,8 @@ for path in paths["closed"]:
     statuses["post"][path] = client.post(path, secure=True).status_code
 for path in paths["public"]:
     statuses["public"][path] = client.get(path, secure=True).status_code
+home = client.get("/", secure=True).content.decode()
+statuses["home links"] = [link for link in ("/lab/", "/naive/", "/optimized/") if link in home]
 staff = User.objects.create_superuser("ops", "ops@example.com", "a-long-password-123")
 client.force_login(staff)
 statuses["admin"] = {
@@ -92,6 +94,7 @@ def test_production_has_no_lab_and_no_naive_route(tmp_path: Path) -> None:
     assert statuses["post"] == dict.fromkeys(closed, 404)
     assert statuses["public"] == dict.fromkeys(PUBLIC_PATHS, 200)
     assert statuses["admin"] == {"naive": 404, "posts": 200}
+    assert statuses["home links"] == []  # no link to a page that is not there
 
 
 def test_only_local_and_test_settings_enable_the_lab(tmp_path: Path) -> None:

@@ -196,7 +196,7 @@ def test_lab_caps_n_by_the_query_budget_and_says_so(client) -> None:
     html = response.content.decode()
     assert 'id="n-capped"' in html
     assert f"N is capped at {cap}" in html
-    assert "4501" in html  # what N = 500 would have cost a pass
+    assert "4,501 at N = 500" in html  # what N = 500 would have cost a pass
 
 
 def test_lab_does_not_cap_what_stays_within_the_budget(client, seeded) -> None:
