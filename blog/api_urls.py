@@ -18,41 +18,17 @@ urlpatterns = [
     path("posts/", api.PostCollectionAPI.as_view(), name="posts"),
     # The write cases' optimized variants are the public endpoints (before posts/<slug>/, which
     # would take "import" for a slug).
-    path(
-        "posts/import/",
-        api.PostImportAPI.as_view(service=w.post_import_optimized),
-        name="post-import-optimized",
-    ),
-    path(
-        "posts/publish-drafts/",
-        api.PublishDraftsAPI.as_view(service=w.post_publish_drafts_optimized),
-        name="bulk-publish-optimized",
-    ),
-    path(
-        "posts/retitle/",
-        api.RetitleAPI.as_view(service=w.post_retitle_optimized),
-        name="bulk-update-optimized",
-    ),
-    re_path(
-        r"^posts/export\.(?P<fmt>ndjson|csv)$",
-        api.PostExportAPI.as_view(exporter=e.post_export_optimized, streaming=True),
-        name="post-export-optimized",
-    ),
-    path(
-        "posts/reading-list/",
-        api.PostReadingListAPI.as_view(selector=s.post_reading_list),
-        name="post-reading-list",
-    ),
+    path("posts/import/", api.PostImportAPI.as_view(service=w.post_import_optimized), name="post-import-optimized"),
+    path("posts/publish-drafts/", api.PublishDraftsAPI.as_view(service=w.post_publish_drafts_optimized), name="bulk-publish-optimized"),
+    path("posts/retitle/", api.RetitleAPI.as_view(service=w.post_retitle_optimized), name="bulk-update-optimized"),
+    re_path(r"^posts/export\.(?P<fmt>ndjson|csv)$", api.PostExportAPI.as_view(exporter=e.post_export_optimized, streaming=True), name="post-export-optimized"),
+    path("posts/reading-list/", api.PostReadingListAPI.as_view(selector=s.post_reading_list), name="post-reading-list"),
     path("posts/<slug:slug>/links/", async_api.PostLinksAPI.as_view(), name="post-links"),
     path("stats/", api.StatsAPI.as_view(), name="stats"),
-    path(
-        "posts/<slug:slug>/view/",
-        api.ViewCountAPI.as_view(service=w.post_view_optimized),
-        name="view-counter-optimized",
-    ),
+    path("posts/<slug:slug>/view/", api.ViewCountAPI.as_view(service=w.post_view_optimized), name="view-counter-optimized"),
     path("posts/<slug:slug>/", api.PostItemAPI.as_view(), name="post"),
     path("posts/<slug:slug>/comments/", api.PostCommentsAPI.as_view(), name="post-comments"),
-]
+]  # fmt: skip
 
 case_urlpatterns = [
     # write cases: the naive variants

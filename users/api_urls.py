@@ -10,13 +10,11 @@ from . import api
 from . import selectors as s
 
 urlpatterns = [
-    path(
-        "users/", api.UserCollectionAPI.as_view(selector=s.user_directory_optimized), name="users"
-    ),
+    path("users/", api.UserCollectionAPI.as_view(selector=s.user_directory_optimized), name="users"),
     # Before users/<username>/: "me" is a reserved username, so it can never be a user's page.
     path("users/me/", api.MeAPI.as_view(), name="me"),
     path("users/<str:username>/", api.UserDetailAPI.as_view(), name="user"),
-]
+]  # fmt: skip
 
 case_urlpatterns = [
     # case                     naive                                      optimized
