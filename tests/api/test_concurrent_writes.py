@@ -160,26 +160,36 @@ def test_a_sign_up_race_is_a_409_at_the_field_that_conflicts(field: str) -> None
     assert User.objects.count() == 1
 
 
-def test_a_category_deleted_while_the_post_is_written_is_a_409() -> None:
-    category = CategoryFactory.create()
-    user = UserFactory.create()
+def deleted_mid_write(model: type, request: Callable[[], Any], delete: Callable[[], Any]) -> Any:
+    """Run `request` in a thread of its own until it is about to save a `model`, run `delete`
+    (committed at once, on this thread's connection), then let the request finish; its result."""
     reached, deleted = threading.Event(), threading.Event()
 
     def hold_until_deleted(sender: Any, **kwargs: Any) -> None:
         reached.set()
         deleted.wait(timeout=20)
 
-    pre_save.connect(hold_until_deleted, sender=Post, weak=False)
+    pre_save.connect(hold_until_deleted, sender=model, weak=False)
     try:
         with ThreadPoolExecutor(max_workers=1) as pool:
-            body = {"title": "Orphan", "body": "Body.", "category": category.slug}
-            request = pool.submit(in_parallel, [lambda: post_as(user, "/api/v1/posts/", body)])
+            running = pool.submit(in_parallel, [request])
             assert reached.wait(timeout=20)
-            category.delete()  # this connection commits at once; the request's is still open
+            delete()
             deleted.set()
-            [(status, problem)] = request.result(timeout=30)
+            [result] = running.result(timeout=30)
     finally:
-        pre_save.disconnect(hold_until_deleted, sender=Post)
+        pre_save.disconnect(hold_until_deleted, sender=model)
+    return result
+
+
+def test_a_category_deleted_while_the_post_is_written_is_a_409() -> None:
+    category = CategoryFactory.create()
+    user = UserFactory.create()
+    body = {"title": "Orphan", "body": "Body.", "category": category.slug}
+
+    status, problem = deleted_mid_write(
+        Post, partial(post_as, user, "/api/v1/posts/", body), category.delete
+    )
 
     assert status == HTTPStatus.CONFLICT
     assert problem["errors"][0]["loc"] == ["category"]
@@ -189,23 +199,11 @@ def test_a_category_deleted_while_the_post_is_written_is_a_409() -> None:
 def test_a_comment_on_a_post_deleted_meanwhile_is_a_404() -> None:
     post = PostFactory.create()
     user = UserFactory.create()
-    reached, deleted = threading.Event(), threading.Event()
+    path = f"/api/v1/posts/{post.slug}/comments/"
 
-    def hold_until_deleted(sender: Any, **kwargs: Any) -> None:
-        reached.set()
-        deleted.wait(timeout=20)
-
-    pre_save.connect(hold_until_deleted, sender=Comment, weak=False)
-    try:
-        with ThreadPoolExecutor(max_workers=1) as pool:
-            path = f"/api/v1/posts/{post.slug}/comments/"
-            request = pool.submit(in_parallel, [lambda: post_as(user, path, {"body": "Hi."})])
-            assert reached.wait(timeout=20)
-            post.delete()
-            deleted.set()
-            [(status, _problem)] = request.result(timeout=30)
-    finally:
-        pre_save.disconnect(hold_until_deleted, sender=Comment)
+    status, _problem = deleted_mid_write(
+        Comment, partial(post_as, user, path, {"body": "Hi."}), post.delete
+    )
 
     assert status == HTTPStatus.NOT_FOUND
     assert Comment.objects.count() == 0
