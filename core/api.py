@@ -114,12 +114,9 @@ def validation_errors(error: ValidationError) -> list[dict[str, Any]]:
 
 def problem_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     """DRF's EXCEPTION_HANDLER: every error the API raises becomes a problem document."""
-    if isinstance(exc, ValidationError):
-        return problem(
-            HTTPStatus.UNPROCESSABLE_ENTITY,
-            "The request body is not valid.",
-            errors=validation_errors(exc),
-        )
+    # A Pydantic ValidationError that reaches this point was raised while the server built a
+    # response (the request's own are turned into problems by parse_body): a bug, so it is not
+    # handled here and Django answers 500.
     if isinstance(exc, ProblemError):
         return problem(exc.status_code, str(exc.detail), errors=exc.errors)
     if isinstance(exc, DomainValidationError):
@@ -171,14 +168,30 @@ def parse_body(request: Request, model: type[InT]) -> InT:
             raise ProblemError(
                 HTTPStatus.BAD_REQUEST, "The request body is not valid JSON."
             ) from None
-        raise
+        raise ProblemError(
+            HTTPStatus.UNPROCESSABLE_ENTITY,
+            "The request body is not valid.",
+            errors=validation_errors(error),
+        ) from None
+
+
+class ResponseSchemaError(RuntimeError):
+    """A response the server built breaks its own schema (a count that is None, a field the
+    queryset forgot): a bug in the server, never the client's fault. Not a DRF or Pydantic
+    error, so it escapes the API's exception handler as a 500 (a problem document, logged with
+    its traceback) instead of passing for a 422 about the request."""
 
 
 def json_response(adapter: TypeAdapter[Any], value: Any, *, status: int = 200) -> HttpResponse:
     """Validate `value` (model instances, rows or dicts) into the schema, then serialize it with
     the adapter's compiled serializer: no dicts built by hand. Reading the attributes is what
     triggers lazy loads, so a naive queryset's N+1 happens here, as in a template."""
-    validated = adapter.validate_python(value, from_attributes=True)
+    try:
+        validated = adapter.validate_python(value, from_attributes=True)
+    except ValidationError as error:
+        raise ResponseSchemaError(
+            f"the response breaks {adapter}: {validation_errors(error)}"
+        ) from error
     return HttpResponse(
         adapter.dump_json(validated, by_alias=True), status=status, content_type="application/json"
     )

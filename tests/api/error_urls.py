@@ -6,9 +6,13 @@ from __future__ import annotations
 from django.db import connection, transaction
 from django.http import HttpRequest, HttpResponse
 from django.urls import path
+from pydantic import BaseModel, TypeAdapter
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
 
 from config.urls import handler400, handler403, handler404, handler500
 from config.urls import urlpatterns as project_urlpatterns
+from core.api import APIView, json_response
 
 __all__ = ["handler400", "handler403", "handler404", "handler500", "urlpatterns"]
 
@@ -33,7 +37,25 @@ def statement_timeout(request: HttpRequest) -> HttpResponse:
     return HttpResponse()
 
 
+class CountOut(BaseModel):
+    count: int
+
+
+class BrokenResponseAPI(APIView):
+    """Builds its answer wrong two ways a queryset can: a count left None, a model built by
+    hand with a field missing. Neither is the client's fault."""
+
+    permission_classes = [AllowAny]
+
+    def get(self, request: Request) -> HttpResponse:
+        return json_response(TypeAdapter(CountOut), {"count": None})
+
+    def post(self, request: Request) -> HttpResponse:
+        return json_response(TypeAdapter(CountOut), CountOut.model_validate({}))
+
+
 urlpatterns = [
+    path("api/v1/test-broken-response/", BrokenResponseAPI.as_view()),
     path("api/v1/test-bug/", bug),
     path("test-bug/", bug),
     path("api/v1/test-missing-table/", missing_table),

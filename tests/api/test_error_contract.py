@@ -48,6 +48,17 @@ def test_a_bug_is_a_problem_under_api_and_a_page_elsewhere(failing_client) -> No
     assert page["Content-Type"].startswith("text/html")
 
 
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_a_response_that_breaks_its_schema_is_a_500_not_the_clients_fault(
+    failing_client, caplog, method
+) -> None:
+    response = getattr(failing_client, method)("/api/v1/test-broken-response/")
+
+    body = assert_problem(response, HTTPStatus.INTERNAL_SERVER_ERROR)
+    assert "request" not in body["detail"]
+    assert "Internal Server Error: /api/v1/test-broken-response/" in caplog.text
+
+
 def test_a_broken_query_is_a_bug_not_an_outage(failing_client) -> None:
     response = failing_client.get("/api/v1/test-missing-table/")
 
