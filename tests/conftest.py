@@ -113,12 +113,12 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
 @pytest.fixture(autouse=True)
 def _isolated_cache() -> Iterator[None]:
     """Start and end every test with an empty cache, deleting only this suite's own keys."""
-    _clear_test_cache()
+    clear_test_cache()
     yield
-    _clear_test_cache()
+    clear_test_cache()
 
 
-def _clear_test_cache() -> None:
+def clear_test_cache() -> None:
     if hasattr(cache, "delete_pattern"):
         # django-redis: only keys under the test KEY_PREFIX, never a shared server's others.
         cache.delete_pattern("*")
