@@ -8,4 +8,6 @@ class BlogConfig(AppConfig):
     verbose_name = "Blog"
 
     def ready(self) -> None:
-        from . import signals  # noqa: F401, PLC0415 - connects the receivers
+        from . import signals  # noqa: PLC0415 - models are ready only now
+
+        signals.connect()
