@@ -5,6 +5,11 @@ Two requests for the same title both read which slugs are taken, then both inser
 the unique index refuses the second. A one-shot barrier holds every thread between its read and
 its write the first time, so that the collision is certain rather than likely, and the retry
 (`blog.services.with_free_slugs`) is what the test watches succeed.
+
+PostgreSQL only (`make test-services` runs it, and allows no skip): SQLite's shared in-memory
+test database refuses a second concurrent writer outright ("database table is locked") instead
+of making it wait, so the race between two INSERTs cannot be staged there. The lost-update race
+can, and tests/blog/test_view_counter_concurrency.py runs on both.
 """
 
 from __future__ import annotations
