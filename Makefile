@@ -23,7 +23,7 @@ help:
 	@echo "make coverage       make test-services with a line and branch coverage report"
 	@echo "make docs           regenerate docs/patterns.md from the case registry"
 	@echo "make fuzz           the schemathesis and Hypothesis tests with 500 examples each (minutes)"
-	@echo "make mutation       break each optimization in a copy; the suite must fail every time"
+	@echo "make mutation       break the code one bug at a time in a copy; a named test must fail each"
 	@echo "make bench          measure every case on SQLite and PostgreSQL; regenerate docs/benchmarks.md"
 	@echo "make bench-smoke    the bench at tiny sizes on both databases, so it cannot rot (CI)"
 	@echo "make loadtest       gunicorn + PostgreSQL + Redis under locust: naive and optimized feed"
@@ -58,8 +58,9 @@ fuzz: $(STAMP)
 	env -u DATABASE_URL -u REDIS_URL HYPOTHESIS_PROFILE=thorough $(BIN)/pytest -n $(PYTEST_WORKERS) \
 		tests/api/test_schema_fuzz.py tests/api/test_schema_properties.py $(PYTEST_ARGS)
 
+# On SQLite, as make test does, but for the mutations only PostgreSQL can show.
 mutation: $(STAMP)
-	env -u DATABASE_URL -u REDIS_URL $(BIN)/python scripts/mutation.py
+	scripts/with-services.sh $(BIN)/python scripts/mutation.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

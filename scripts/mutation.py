@@ -1,16 +1,26 @@
-"""Break the optimizations on purpose and check that the test suite notices.
+"""Break the code on purpose and check that a behavioural test notices, and names the problem.
 
-For each mutation (eager loading removed from an optimized selector, or an optimized selector
-swapped for its naive twin), copy the project's tracked files to a temporary folder, apply the
-change there, and run the suite against that copy. The suite must fail every time; a mutation it
-survives is reported, and the script exits non-zero. The working tree is never touched.
+Each mutation is a change a reviewer might miss: eager loading removed, a filter loosened (drafts
+counted as published), a tie-breaker dropped from a keyset, only() or defer() removed, a cache
+invalidation left out, F() replaced by read-modify-write, a count left None. The project's
+tracked files are copied to a temporary folder once; each mutation is applied there in turn, and
+only the tests that guard it run (not the whole suite, and never a check that generated docs are
+fresh: docs/patterns.md embeds the source, so any edit, a comment included, would fail it and
+"catch" every mutation). The first test that fails is printed: it must be one whose name says
+what broke. A control mutation (a comment) must survive, or the runner counts edits, not bugs.
 
-    python scripts/mutation.py        # or: make mutation
+Mutations marked `postgres` show only on PostgreSQL (a race between two INSERTs) and run there,
+with the DATABASE_URL and REDIS_URL of scripts/with-services.sh (`make mutation` provides them);
+the others run on SQLite and the local-memory cache, as `make test` does. Hypothesis runs its
+`mutation` profile: the same examples every time, no shrinking (tests/conftest.py).
+
+    scripts/with-services.sh python scripts/mutation.py      # or: make mutation
 """
 
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -20,7 +30,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 PROJECT = Path(__file__).resolve().parent.parent
-TESTS = ["tests/querylab", "tests/blog", "tests/api", "tests/test_admin.py"]
+
+COUNTS = "tests/querylab/test_cases.py"
+SAME_ROWS = "tests/querylab/test_same_rows.py"
+PAGINATION = "tests/blog/test_pagination_walk.py"
+COLUMNS = "tests/querylab/test_columns.py"
+INVALIDATION = "tests/blog/test_stats_invalidation.py"
+VIEW_RACE = "tests/blog/test_view_counter_concurrency.py"
+SLUG_RACE = "tests/api/test_concurrent_writes.py"
 
 
 @dataclass(frozen=True)
@@ -29,38 +46,47 @@ class Mutation:
     path: str
     old: str
     new: str
+    tests: tuple[str, ...]
+    postgres: bool = False
+    control: bool = False  # a harmless change: the tests must pass
 
 
 MUTATIONS = [
+    # Eager loading removed: the counts grow.
     Mutation(
         "post-list: no select_related",
         "blog/selectors.py",
         'Post.objects.published().select_related("author", "category").newest_first()[:limit]',
         "Post.objects.published().newest_first()[:limit]",
+        (COUNTS,),
     ),
     Mutation(
         "feed: no select_related chain",
         "blog/selectors.py",
         '        .select_related("author__profile", "category")\n        .defer("body")',
         '        .defer("body")',
+        (COUNTS,),
     ),
     Mutation(
         "feed: tags not prefetched",
         "blog/selectors.py",
         'Prefetch("tags", queryset=Tag.objects.order_by("name"), to_attr="tag_list"),',
         "",
+        (COUNTS,),
     ),
     Mutation(
         "feed: comment authors not joined in the Prefetch",
         "blog/selectors.py",
         'recent = Comment.objects.select_related("author").newest_first()',
         "recent = Comment.objects.newest_first()",
+        (COUNTS,),
     ),
     Mutation(
         "post detail: commenter profiles not joined",
         "blog/selectors.py",
         'comment_rows = Comment.objects.select_related("author__profile")',
         'comment_rows = Comment.objects.select_related("author")',
+        (COUNTS,),
     ),
     Mutation(
         "category-latest: no Prefetch",
@@ -69,31 +95,180 @@ MUTATIONS = [
         '        Prefetch("posts", queryset=newest, to_attr="latest_posts")\n'
         '    ).order_by("name", "id")[:limit]',
         "    return category_latest_naive(limit=limit)  # type: ignore[return-value]",
+        (COUNTS,),
     ),
     Mutation(
         "user-directory: profile not joined",
         "users/selectors.py",
         'User.objects.select_related("profile")\n        .annotate(',
         "User.objects.annotate(",
+        (COUNTS,),
     ),
     Mutation(
         "feed page: optimized selector swapped for the naive one",
         "blog/urls.py",
         "views.PostFeedView.as_view(selector=s.post_feed_optimized)",
         "views.PostFeedView.as_view(selector=s.post_feed_naive)",
+        (COUNTS,),
     ),
     Mutation(
         "users API: optimized selector swapped for the naive one",
         "users/api_urls.py",
         'path("users/", api.UserCollectionAPI.as_view(selector=s.user_directory_optimized)',
         'path("users/", api.UserCollectionAPI.as_view(selector=s.user_directory_naive)',
+        ("tests/api/test_users_api.py",),
     ),
     Mutation(
         "admin: changelist joins nothing",
         "blog/admin.py",
         'list_select_related = ["author", "category"]',
         "list_select_related = ()",
+        ("tests/querylab/test_admin_case.py", "tests/test_admin.py"),
     ),
+    # Filters loosened: the counts stay, the rows change.
+    Mutation(
+        "tag-cloud: drafts counted as published",
+        "blog/selectors.py",
+        'return Tag.objects.annotate(post_count=Count("posts", filter=published))',
+        'return Tag.objects.annotate(post_count=Count("posts"))',
+        (COUNTS, SAME_ROWS),
+    ),
+    Mutation(
+        "posts-i-commented: Exists() ignores which viewer commented",
+        "blog/selectors.py",
+        'commented = Comment.objects.filter(post=OuterRef("pk"), author_id=viewer_id)',
+        'commented = Comment.objects.filter(post=OuterRef("pk"))',
+        (COUNTS, SAME_ROWS),
+    ),
+    Mutation(
+        "user-directory: the latest title may be a draft's",
+        "users/selectors.py",
+        'Post.objects.published().filter(author=OuterRef("pk")).newest_first().values("title")',
+        'Post.objects.filter(author=OuterRef("pk")).newest_first().values("title")',
+        (COUNTS, SAME_ROWS),
+    ),
+    Mutation(
+        "stats: top authors count drafts",
+        "blog/stats.py",
+        'User.objects.annotate(published_posts=Count("posts", filter=published))',
+        'User.objects.annotate(published_posts=Count("posts"))',
+        (SAME_ROWS,),
+    ),
+    Mutation(
+        "async-gather: the one aggregate counts drafts as published",
+        "blog/async_reads.py",
+        'published=Count("id", filter=Q(status=PostStatus.PUBLISHED), distinct=True),',
+        'published=Count("id", distinct=True),',
+        (SAME_ROWS,),
+    ),
+    # Tie-breakers dropped: pages skip or repeat rows that share a timestamp.
+    Mutation(
+        "deep-pagination: keyset without its tie-breaker",
+        "blog/selectors.py",
+        "            | Q(published_at=cursor.published_at, id__lt=cursor.id)\n        )\n"
+        "    rows = list(queryset",
+        "        )\n    rows = list(queryset",
+        (PAGINATION, COUNTS),
+    ),
+    Mutation(
+        "API feed: cursor without its tie-breaker",
+        "blog/selectors.py",
+        "        older = Q(published_at__lt=cursor.published_at) | Q(\n"
+        "            published_at=cursor.published_at, id__lt=cursor.id\n        )",
+        "        older = Q(published_at__lt=cursor.published_at)",
+        (PAGINATION,),
+    ),
+    Mutation(
+        "newest_first(): the id left out of the order",
+        "blog/querysets.py",
+        'return self.order_by("-published_at", "-id")',
+        'return self.order_by("-published_at")',
+        (PAGINATION,),
+    ),
+    # Column claims: only() / defer() removed, the query count unchanged.
+    Mutation(
+        "post-titles: only() removed",
+        "blog/selectors.py",
+        "    return Post.objects.published().only(*TITLE_FIELDS).newest_first()[:limit]\n\n\n"
+        "# The reading list",
+        "    return Post.objects.published().newest_first()[:limit]\n\n\n# The reading list",
+        (COLUMNS,),
+    ),
+    Mutation(
+        "feed: defer('body') removed",
+        "blog/selectors.py",
+        '        .defer("body")  # the card never shows it\n',
+        "",
+        (COLUMNS,),
+    ),
+    # Cache invalidation left out of a write path.
+    Mutation(
+        "stats: comments no longer move the stats on",
+        "blog/signals.py",
+        "COUNTED = (Post, Comment, User, Tag)",
+        "COUNTED = (Post, User, Tag)",
+        (INVALIDATION,),
+    ),
+    Mutation(
+        "stats: the bulk publish does not invalidate",
+        "blog/services.py",
+        "    invalidate_stats()  # update() sends no signals\n",
+        "",
+        (INVALIDATION,),
+    ),
+    Mutation(
+        "stats: the seed does not invalidate",
+        "blog/demo_data.py",
+        "        invalidate_stats()  # bulk inserts send no signals\n",
+        "",
+        (INVALIDATION,),
+    ),
+    # A lost update: F() replaced by read-modify-write (shown on SQLite with threads).
+    Mutation(
+        "view-counter: F() replaced by read-modify-write",
+        "blog/services.py",
+        "    published = Post.objects.published().filter(slug=slug)\n"
+        '    if not published.update(view_count=F("view_count") + 1):\n'
+        '        raise Http404("No published post has this slug.")\n'
+        '    return published.values_list("view_count", flat=True).get()',
+        "    post = get_object_or_404(Post.objects.published(), slug=slug)\n"
+        "    post.view_count += 1\n"
+        '    post.save(update_fields=["view_count"])\n'
+        "    return post.view_count",
+        (VIEW_RACE,),
+    ),
+    # An output that breaks its schema: a count left None is a server error, not a 422.
+    Mutation(
+        "counts: the COUNT subquery without Coalesce (None for no rows)",
+        "core/query_utils.py",
+        "    return Coalesce(Subquery(per_row, output_field=IntegerField()), 0)",
+        "    return Subquery(per_row, output_field=IntegerField())  # type: ignore[return-value]",
+        (SAME_ROWS, COUNTS),
+    ),
+    # A race only PostgreSQL can stage: two INSERTs of one slug.
+    Mutation(
+        "slugs: no retry when a concurrent write took the slug",
+        "blog/services.py",
+        "    for attempt in range(SLUG_ATTEMPTS):",
+        "    for attempt in range(1):",
+        (SLUG_RACE,),
+        postgres=True,
+    ),
+]
+# The controls run first: a comment, which every test the mutations use must let through. They
+# also show those tests pass on the unmutated copy, where a failure would "catch" everything.
+CONTROL = ("def post_list_optimized(*, limit: int) -> QuerySet[Post]:\n", "    # A comment.\n")
+MUTATIONS[:0] = [
+    Mutation(
+        f"control on {'PostgreSQL' if postgres else 'SQLite'}: a comment (must survive)",
+        "blog/selectors.py",
+        CONTROL[0],
+        CONTROL[0] + CONTROL[1],
+        tuple(sorted({t for m in MUTATIONS if m.postgres == postgres for t in m.tests})),
+        postgres=postgres,
+        control=True,
+    )
+    for postgres in (False, True)
 ]
 
 
@@ -113,28 +288,49 @@ def copy_project(target: Path) -> None:
             shutil.copy2(source, destination)
 
 
-def suite_fails(copy: Path) -> bool:
-    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}}
+def environment(*, postgres: bool) -> dict[str, str]:
+    env = {**os.environ, "HYPOTHESIS_PROFILE": "mutation"}
+    if not postgres:
+        env.pop("DATABASE_URL", None)
+        env.pop("REDIS_URL", None)
+    return env
+
+
+def first_failure(copy: Path, mutation: Mutation) -> str | None:
+    """Run the mutation's tests in the copy; the first failing test's id, or None."""
     result = subprocess.run(
-        [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider", *TESTS],
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-x",
+            "-q",
+            "-rf",
+            "-p",
+            "no:cacheprovider",
+            *(["--require-services"] if mutation.postgres else []),
+            *mutation.tests,
+        ],
         cwd=copy,
-        env=env,
+        env=environment(postgres=mutation.postgres),
         capture_output=True,
         text=True,
         check=False,
     )
-    return result.returncode != 0
+    if result.returncode == 0:
+        return None
+    failed = re.search(r"^(?:FAILED|ERROR) (\S+)", result.stdout, re.M)
+    return failed.group(1) if failed else (result.stdout + result.stderr)[-2000:]
 
 
 def main() -> int:
-    survived = []
+    if any(m.postgres for m in MUTATIONS) and not os.environ.get("DATABASE_URL"):
+        print("error: some mutations need PostgreSQL: run under scripts/with-services.sh")
+        return 2
+    problems = []
     with tempfile.TemporaryDirectory(prefix="mutation-") as folder:
         copy = Path(folder)
         copy_project(copy)
-        # A suite that already fails would "catch" every mutation: it must pass unmutated.
-        if suite_fails(copy):
-            print("error: the suite fails on the unmutated copy; fix that first")
-            return 2
         for mutation in MUTATIONS:
             target = copy / mutation.path
             original = target.read_text()
@@ -143,16 +339,28 @@ def main() -> int:
                 return 2
             target.write_text(original.replace(mutation.old, mutation.new))
             started = time.monotonic()
-            caught = suite_fails(copy)
+            failure = first_failure(copy, mutation)
             target.write_text(original)
-            verdict = "caught" if caught else "SURVIVED"
-            print(f"{verdict:>8}  {time.monotonic() - started:5.1f} s  {mutation.name}")
-            if not caught:
-                survived.append(mutation.name)
-    if survived:
-        print(f"{len(survived)} of {len(MUTATIONS)} mutations survived the suite.")
+            seconds = time.monotonic() - started
+            where = "PostgreSQL" if mutation.postgres else "SQLite"
+            if mutation.control:
+                verdict = "survived" if failure is None else "CAUGHT"
+                if failure is not None:
+                    print(f"error: {mutation.name}: {failure} fails without a bug; fix that first")
+                    return 2
+            else:
+                verdict = "caught" if failure is not None else "SURVIVED"
+                if failure is None:
+                    problems.append(f"{mutation.name}: no test failed")
+            print(f"{verdict:>8}  {seconds:5.1f} s  {where:<10}  {mutation.name}")
+            if failure is not None:
+                print(f"{'':>8}  by {failure}")
+    if problems:
+        print(f"{len(problems)} of {len(MUTATIONS)} mutations went the wrong way:")
+        for problem in problems:
+            print(f"  {problem}")
         return 1
-    print(f"All {len(MUTATIONS)} mutations were caught by the suite.")
+    print(f"All {len(MUTATIONS)} mutations went as they should: every bug caught, the control not.")
     return 0
 
 

@@ -17,7 +17,7 @@ from django.core.cache import cache
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from django.test import Client
-from hypothesis import HealthCheck
+from hypothesis import HealthCheck, Phase
 from hypothesis import settings as hypothesis_settings
 
 from blog.models import Category, Post, Tag
@@ -40,6 +40,14 @@ hypothesis_settings.register_profile(
 )
 hypothesis_settings.register_profile(
     "thorough", hypothesis_settings.get_profile("default"), max_examples=500
+)
+# make mutation: the same examples on every run (a verdict that does not depend on luck), and no
+# shrinking (the first failing example is all a verdict needs; shrinking one takes minutes).
+hypothesis_settings.register_profile(
+    "mutation",
+    hypothesis_settings.get_profile("default"),
+    derandomize=True,
+    phases=[Phase.explicit, Phase.reuse, Phase.generate],
 )
 hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 

@@ -169,7 +169,7 @@ def test_the_keyset_case_walks_every_post_once_while_posts_are_added(spec, limit
         Comment.objects.newest_first(),
         Comment.objects.oldest_first(),
     ],
-    ids=["posts newest first", "comments newest first", "comments oldest first"],
+    ids=["posts-newest-first", "comments-newest-first", "comments-oldest-first"],
 )
 def test_every_order_ends_in_the_primary_key(ordered) -> None:
     """Both databases happen to return equal timestamps in id order when an index covers the
