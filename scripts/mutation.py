@@ -360,7 +360,9 @@ def main() -> int:
         for problem in problems:
             print(f"  {problem}")
         return 1
-    print(f"All {len(MUTATIONS)} mutations went as they should: every bug caught, the control not.")
+    print(
+        f"All {len(MUTATIONS)} mutations went as they should: every bug caught, every control passed."
+    )
     return 0
 
 
