@@ -33,7 +33,7 @@ REDIS_SCHEMES = frozenset({"redis", "rediss", "unix"})
 EMAIL_SCHEMES = frozenset({"smtp", "submission", "console", "memory", "dummy"})
 
 
-POOL_TIMEOUT_SECONDS = 3
+POOL_TIMEOUT_SECONDS = 5
 
 
 class EnvironmentConfigError(ImproperlyConfigured):
@@ -180,11 +180,14 @@ def database_config(
     )
     if is_postgres and pool:
         config.setdefault("OPTIONS", {})["pool"] = {
-            "min_size": 2,
+            # A sync worker uses one connection at a time. After a restart every connection the
+            # pool holds is dead, and it tests them one by one, waiting 1 s, then 2 s, ... between
+            # tests: one kept connection costs the first request a second, two would cost three.
+            "min_size": 1,
             "max_size": 10,
-            # How long a request waits for a connection before it fails: a sync worker uses one
-            # at a time, so waiting means the server is unreachable, and the client should hear
-            # a 503 soon (core/error_views.py) rather than hang with the worker.
+            # How long a request waits for a connection before it fails: past the check above,
+            # waiting means the server is unreachable, and the client should hear a 503 soon
+            # (core/error_views.py) rather than hang with the worker.
             "timeout": POOL_TIMEOUT_SECONDS,
         }
     return config
