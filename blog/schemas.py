@@ -20,8 +20,9 @@ from pydantic import (
     StringConstraints,
     TypeAdapter,
     computed_field,
-    field_validator,
 )
+
+from core.schemas import In, NoNul, Out, PartialUpdateIn, at_most
 
 from .models import reading_minutes
 
@@ -31,24 +32,21 @@ MAX_COMMENT = 10_000
 MAX_TAGS = 10
 
 
-def _no_nul(value: str) -> str:
-    # PostgreSQL text cannot hold NUL; refusing it here keeps it a 422 instead of a 500.
-    if "\x00" in value:
-        raise ValueError("must not contain NUL characters")
-    return value
-
-
-NoNul = AfterValidator(_no_nul)
-# Constraints first, on the plain str, so whitespace is stripped before the length is checked.
 Title = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_TITLE), NoNul
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_TITLE),
+    at_most(MAX_TITLE),
+    NoNul,
 ]
 Body = Annotated[str, StringConstraints(min_length=1, max_length=MAX_BODY), NoNul]
 CommentBody = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_COMMENT), NoNul
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_COMMENT),
+    at_most(MAX_COMMENT),
+    NoNul,
 ]
 TagName = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=50), NoNul
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=50), at_most(50), NoNul
 ]
 Slug = Annotated[str, StringConstraints(pattern=r"^[-a-zA-Z0-9_]+$", max_length=100)]
 
@@ -58,10 +56,6 @@ def _unique_tags(tags: list[str]) -> list[str]:
 
 
 Tags = Annotated[list[TagName], Field(max_length=MAX_TAGS), AfterValidator(_unique_tags)]
-
-
-class Out(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
 
 
 def _as_list(value: Any) -> Any:
@@ -245,45 +239,14 @@ class FeedPageOut(BaseModel):
     previous: str | None
 
 
-class PostIn(BaseModel):
+class PostIn(In):
     """`POST /api/v1/posts/`. The author is the requesting user, never a field."""
-
-    model_config = ConfigDict(extra="forbid")
 
     title: Title
     body: Body
     tags: Tags = []
     category: Slug
     status: Literal["draft", "published"] = "draft"
-
-
-def _optional_not_nullable(schema: dict[str, Any]) -> None:
-    """A PATCH field in the OpenAPI document: it may be left out, but never sent as null, so
-    the `None` its type admits (Python's "not sent") and its `null` default are not part of it."""
-    for field in schema.get("properties", {}).values():
-        options = field.pop("anyOf", None)
-        if options is not None:
-            kept = [option for option in options if option != {"type": "null"}]
-            if len(kept) == 1:
-                field.update(kept[0])
-            else:
-                field["anyOf"] = kept
-        field.pop("default", None)
-
-
-class PartialUpdateIn(BaseModel):
-    """A PATCH body: every field optional, None the "not sent" default (the service applies
-    `model_dump(exclude_unset=True)`); a client sending null means nothing sensible, is refused,
-    and is not in the documented schema."""
-
-    model_config = ConfigDict(extra="forbid", json_schema_extra=_optional_not_nullable)
-
-    @field_validator("*", mode="before")
-    @classmethod
-    def _not_null(cls, value: Any) -> Any:
-        if value is None:
-            raise ValueError("must not be null; leave the field out to keep its value")
-        return value
 
 
 class PostPatchIn(PartialUpdateIn):
@@ -296,9 +259,7 @@ class PostPatchIn(PartialUpdateIn):
     status: Literal["draft", "published"] | None = None
 
 
-class CommentIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class CommentIn(In):
     body: CommentBody
 
 
@@ -314,34 +275,26 @@ FEED_PAGE = TypeAdapter(FeedPageOut)
 MAX_IMPORT = 500
 
 
-class PostImportRow(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class PostImportRow(In):
     title: Title
     body: Body
     tags: Tags = []
     category: Slug
 
 
-class PostImportIn(BaseModel):
+class PostImportIn(In):
     """`POST /api/v1/posts/import/`: up to 500 drafts, all written or none."""
-
-    model_config = ConfigDict(extra="forbid")
 
     posts: Annotated[list[PostImportRow], Field(min_length=1, max_length=MAX_IMPORT)]
 
 
-class PostRetitleRow(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class PostRetitleRow(In):
     slug: Slug
     title: Title
 
 
-class PostRetitleIn(BaseModel):
+class PostRetitleIn(In):
     """`POST /api/v1/posts/retitle/`: new titles for up to 500 of your posts."""
-
-    model_config = ConfigDict(extra="forbid")
 
     posts: Annotated[list[PostRetitleRow], Field(min_length=1, max_length=MAX_IMPORT)]
 

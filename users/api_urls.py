@@ -4,16 +4,19 @@ two variants, which exist only where the lab is enabled (settings.QUERYLAB_ENABL
 from __future__ import annotations
 
 from django.conf import settings
-from django.urls import path
+from django.urls import path, register_converter
 
 from . import api
 from . import selectors as s
+from .converters import UsernameConverter
+
+register_converter(UsernameConverter, "username")
 
 urlpatterns = [
     path("users/", api.UserCollectionAPI.as_view(selector=s.user_directory_optimized), name="users"),
     # Before users/<username>/: "me" is a reserved username, so it can never be a user's page.
     path("users/me/", api.MeAPI.as_view(), name="me"),
-    path("users/<str:username>/", api.UserDetailAPI.as_view(), name="user"),
+    path("users/<username:username>/", api.UserDetailAPI.as_view(), name="user"),
 ]  # fmt: skip
 
 case_urlpatterns = [

@@ -31,7 +31,7 @@ from pydantic import (
 )
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
-from blog.schemas import NoNul, Out, PartialUpdateIn
+from core.schemas import In, NoNul, Out, PartialUpdateIn, at_most
 
 from .models import User
 
@@ -62,6 +62,7 @@ def _not_reserved(value: str) -> str:
 Username = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=1, max_length=150),
+    at_most(150),
     _django_rule(UnicodeUsernameValidator()),
     AfterValidator(_not_reserved),
 ]
@@ -70,10 +71,11 @@ Username = Annotated[
 Email = Annotated[
     str,
     StringConstraints(strip_whitespace=True, to_lower=True, min_length=1, max_length=254),
+    at_most(254),
     _django_rule(validate_email),
     Field(json_schema_extra={"format": "email"}),
 ]
-Name = Annotated[str, StringConstraints(strip_whitespace=True, max_length=150), NoNul]
+Name = Annotated[str, StringConstraints(strip_whitespace=True, max_length=150), at_most(150), NoNul]
 Password = Annotated[SecretStr, Field(min_length=1, max_length=MAX_PASSWORD)]
 MAX_URL = 200  # Profile's URLFields
 _HTTP_URL = TypeAdapter(
@@ -98,7 +100,10 @@ def _web_url(value: str) -> str:
 
 # One validator rather than a union, so an error has one plain `loc` (`profile.website`).
 WebUrl = Annotated[
-    str, StringConstraints(strip_whitespace=True, max_length=MAX_URL), AfterValidator(_web_url)
+    str,
+    StringConstraints(strip_whitespace=True, max_length=MAX_URL),
+    at_most(MAX_URL),
+    AfterValidator(_web_url),
 ]
 
 
@@ -110,7 +115,7 @@ def field_error(model: type[BaseModel], field: str, kind: str, message: str) -> 
     )
 
 
-class UserIn(BaseModel):
+class UserIn(In):
     """`POST /api/v1/users/`: sign up. `repr()` and errors never show either password."""
 
     model_config = ConfigDict(extra="forbid", hide_input_in_errors=True)
@@ -147,7 +152,10 @@ class UserIn(BaseModel):
 class ProfilePatchIn(PartialUpdateIn):
     bio: Annotated[str, StringConstraints(max_length=10_000), NoNul] | None = None
     location: (
-        Annotated[str, StringConstraints(strip_whitespace=True, max_length=100), NoNul] | None
+        Annotated[
+            str, StringConstraints(strip_whitespace=True, max_length=100), at_most(100), NoNul
+        ]
+        | None
     ) = None
     # An empty string clears the address.
     website: WebUrl | None = None

@@ -44,3 +44,22 @@ def test_user_directory_is_one_query(client) -> None:
     )
 
     assert [run.total for run in runs] == [1, 1, 1]
+
+
+def test_no_username_route_can_shadow_your_own_account() -> None:
+    """`me` is your account's address: the username route never matches it, whatever the order of
+    the routes, and the OpenAPI document says so (a fuzzer asked for user "me" and got your
+    account, in a shape the document did not promise)."""
+    import re
+    from typing import Any
+
+    from django.urls import resolve
+
+    from config.settings.base import SPECTACULAR_SETTINGS
+
+    assert resolve("/api/v1/users/me/").url_name == "me"
+    assert resolve("/api/v1/users/meg/").url_name == "user"
+    overrides: Any = SPECTACULAR_SETTINGS["PATH_CONVERTER_OVERRIDES"]
+    documented = overrides["username"]["pattern"]
+    assert re.fullmatch(documented, "me") is None
+    assert re.fullmatch(documented, "meg")
