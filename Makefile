@@ -66,6 +66,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy .
+	$(BIN)/lint-imports --no-cache
 	env -u DATABASE_URL -u REDIS_URL DJANGO_SETTINGS_MODULE=config.settings.test \
 		$(BIN)/python manage.py makemigrations --check --dry-run
 	env -u DATABASE_URL -u REDIS_URL $(BIN)/python manage.py patterns_doc --check

@@ -8,7 +8,7 @@ import binascii
 import json
 from collections.abc import Callable
 from http import HTTPStatus
-from typing import Any
+from typing import Any, ClassVar
 from urllib.parse import urlencode
 
 from django.core.exceptions import ImproperlyConfigured
@@ -26,14 +26,16 @@ from rest_framework.permissions import (
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from core.api import APIView, ProblemError, json_response, parse_body, requesting_user
+from core.api import APIView, ProblemError, json_response, parse_body
 from core.case_api import CaseAPIView, results_model
 from core.case_views import InvalidParameterError, parse_limit
 from core.client_values import LARGEST_ID
-from core.openapi import LIMIT, int_query, query, slug_links
+from core.openapi import LIMIT, ResponseModels, int_query, query, slug_links
 from core.throttling import WriteRateThrottle
+from users.api import SignUpAPI
+from users.auth import requesting_user
 
-from . import exports, feed_tiers, schemas, selectors, services, stats
+from . import authors, exports, feed_tiers, schemas, selectors, services, stats
 from .case_params import (
     MAX_PAGE,
     CommentedFlagsParams,
@@ -306,6 +308,31 @@ class PostPageCaseAPI(PostPageParams, CaseAPIView):
             query("after", "Cursor from a `next` value, for the keyset variant."),
         ]
     }
+
+
+# The author directory and public profiles: users joined to their posts (blog.authors).
+
+
+class UserDirectoryCaseAPI(CaseAPIView):
+    item_model = schemas.UserDirectoryOut
+
+
+class UserCollectionAPI(SignUpAPI, UserDirectoryCaseAPI):
+    """`GET /api/v1/users/`: the author directory. `POST`: sign up (users.api.SignUpAPI)."""
+
+    response_models: ClassVar[ResponseModels] = {
+        "GET": {200: results_model(schemas.UserDirectoryOut)},
+        **SignUpAPI.response_models,
+    }
+
+
+class UserDetailAPI(APIView):
+    """`GET /api/v1/users/{username}/`: profile, published-post and comment counts."""
+
+    response_models = {"GET": {200: schemas.UserDetailOut}}
+
+    def get(self, request: Request, username: str) -> HttpResponse:
+        return json_response(schemas.USER_DETAIL, authors.user_get_profile(username=username))
 
 
 # The write cases: each view mounted once per variant with its service (see api_urls.py).

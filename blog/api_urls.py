@@ -6,13 +6,17 @@ enabled (settings.QUERYLAB_ENABLED): never in production."""
 from __future__ import annotations
 
 from django.conf import settings
-from django.urls import path, re_path
+from django.urls import path, re_path, register_converter
 
-from . import api, async_api, async_reads, feed_tiers
+from users.converters import UsernameConverter
+
+from . import api, async_api, async_reads, authors, feed_tiers
 from . import exports as e
 from . import selectors as s
 from . import services as w
 from . import stats as st
+
+register_converter(UsernameConverter, "username")
 
 urlpatterns = [
     path("posts/", api.PostCollectionAPI.as_view(), name="posts"),
@@ -28,6 +32,10 @@ urlpatterns = [
     path("posts/<slug:slug>/view/", api.ViewCountAPI.as_view(service=w.post_view_optimized), name="view-counter-optimized"),
     path("posts/<slug:slug>/", api.PostItemAPI.as_view(), name="post"),
     path("posts/<slug:slug>/comments/", api.PostCommentsAPI.as_view(), name="post-comments"),
+    # The author directory (and sign-up, users.api.SignUpAPI) and public profiles; never "me",
+    # which is your own account (users/api_urls.py).
+    path("users/", api.UserCollectionAPI.as_view(selector=authors.user_directory_optimized), name="users"),
+    path("users/<username:username>/", api.UserDetailAPI.as_view(), name="user"),
 ]  # fmt: skip
 
 case_urlpatterns = [
@@ -68,6 +76,8 @@ case_urlpatterns = [
     path("optimized/rows/", api.PostRowsCaseAPI.as_view(selector=s.post_rows_optimized), name="post-values-optimized"),
     path("naive/drf-posts/", api.NestedSerializerPostListAPI.as_view(), name="drf-nested-serializer-naive"),
     path("optimized/drf-posts/", api.PostListCaseAPI.as_view(selector=s.post_list_optimized), name="drf-nested-serializer-optimized"),
+    path("naive/users/", api.UserDirectoryCaseAPI.as_view(selector=authors.user_directory_naive), name="user-directory-naive"),
+    path("optimized/users/", api.UserDirectoryCaseAPI.as_view(selector=authors.user_directory_optimized), name="user-directory-optimized"),
     path("naive/pages/", api.PostPageCaseAPI.as_view(selector=s.post_page_naive), name="deep-pagination-naive"),
     path("optimized/pages/", api.PostPageCaseAPI.as_view(selector=s.post_page_optimized), name="deep-pagination-optimized"),
 ]  # fmt: skip

@@ -23,6 +23,7 @@ from pydantic import (
 )
 
 from core.schemas import In, NoNul, Out, PartialUpdateIn, at_most
+from users.schemas import ProfileOut
 
 from .models import reading_minutes
 
@@ -312,3 +313,34 @@ class ViewCountOut(BaseModel):
 
 WRITE_RESULT = TypeAdapter(WriteResultOut)
 VIEW_COUNT = TypeAdapter(ViewCountOut)
+
+
+# The author directory and public profiles (blog.authors): users joined to their posts.
+
+
+class LocationOut(Out):
+    location: str
+
+
+class UserDirectoryOut(Out):
+    """user-directory and `GET /api/v1/users/`."""
+
+    username: str
+    profile: LocationOut
+    published_post_count: int
+    latest_post_title: str | None
+
+
+class UserDetailOut(Out):
+    """`GET /api/v1/users/{username}/`."""
+
+    username: str
+    first_name: str
+    last_name: str
+    date_joined: datetime
+    profile: ProfileOut
+    published_post_count: int
+    comment_count: int
+
+
+USER_DETAIL = TypeAdapter(UserDetailOut)

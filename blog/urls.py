@@ -7,8 +7,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.urls import path
 
+from . import authors, views
 from . import selectors as s
-from . import views
 
 app_name = "blog"
 
@@ -38,6 +38,8 @@ case_urlpatterns = [
     path("optimized/dated-titles/", views.PostTitlesView.as_view(selector=s.post_dated_titles_optimized), name="deferred-trap-optimized"),
     path("naive/rows/", views.PostRowsView.as_view(selector=s.post_rows_naive), name="post-values-naive"),
     path("optimized/rows/", views.PostRowsView.as_view(selector=s.post_rows_optimized), name="post-values-optimized"),
+    path("naive/users/", views.UserDirectoryView.as_view(selector=authors.user_directory_naive), name="user-directory-naive"),
+    path("optimized/users/", views.UserDirectoryView.as_view(selector=authors.user_directory_optimized), name="user-directory-optimized"),
     path("naive/pages/", views.PostPageView.as_view(selector=s.post_page_naive), name="deep-pagination-naive"),
     path("optimized/pages/", views.PostPageView.as_view(selector=s.post_page_optimized), name="deep-pagination-optimized"),
 ]  # fmt: skip

@@ -65,6 +65,10 @@ class PostRowsView(CasePageView):
     template_name = "blog/cases/post_rows.html"
 
 
+class UserDirectoryView(CasePageView):
+    template_name = "blog/cases/user_directory.html"
+
+
 class PostPageView(PostPageParams, CasePageView):
     template_name = "blog/cases/post_page.html"
 

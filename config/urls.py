@@ -12,7 +12,6 @@ from core.api import api_not_found
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("blog.urls")),
-    path("", include("users.urls")),
     path("api/v1/", include("config.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # Swagger UI with its start-up script at ?script rather than inline: the production Content

@@ -22,8 +22,6 @@ from rest_framework.response import Response
 from rest_framework.views import APIView as DRFAPIView
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from users.models import User
-
 from .errors import DomainConflictError, DomainValidationError
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
@@ -136,15 +134,6 @@ def problem_exception_handler(exc: Exception, context: dict[str, Any]) -> Respon
         if header in response:
             result[header] = response[header]
     return result
-
-
-def requesting_user(request: Request) -> User:
-    """The logged-in user of a view that requires one (`IsAuthenticated`, or a write under
-    `IsAuthenticatedOrReadOnly`), typed as the project's User rather than `User | AnonymousUser`."""
-    user = request.user
-    if not isinstance(user, User):
-        raise exceptions.NotAuthenticated  # unreachable behind those permissions; never a 500
-    return user
 
 
 def parse_body(request: Request, model: type[InT]) -> InT:

@@ -33,6 +33,9 @@ class Problem(BaseModel):
     errors: list[dict[str, Any]] | None = None
 
 
+# A view's `response_models`: per method, per status (or (status, media type)), the body's model.
+ResponseModels = dict[str, dict[Any, Any]]
+
 ERROR_STATUSES = {
     "GET": (400, 404),
     "POST": (400, 401, 403, 404, 409, 413, 415, 422, 429),

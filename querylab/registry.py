@@ -19,6 +19,7 @@ from django.db.models import Count
 from django.urls import reverse
 
 from blog import async_reads as blog_async
+from blog import authors as blog_authors
 from blog import exports as blog_exports
 from blog import selectors as blog_selectors
 from blog import services as blog_services
@@ -28,7 +29,6 @@ from blog.api import NestedSerializerPostListAPI, PostExportAPI
 from blog.drf_serializers import NestedPostSerializer
 from blog.models import Category, Comment, Post, Tag
 from blog.schemas import PostListItemOut
-from users import selectors as user_selectors
 from users.models import User
 
 from . import write_setups
@@ -273,7 +273,7 @@ CASES: tuple[AnyCase, ...] = (
     Case(
         slug="user-directory",
         title="Authors with profile, published-post count and latest title",
-        app="users",
+        app="blog",
         techniques=("select_related", "annotate", "Subquery"),
         naive_queries=Formula.parse("1 + 3N"),
         optimized_queries=Formula.parse("1"),
@@ -283,10 +283,10 @@ CASES: tuple[AnyCase, ...] = (
         "loads each profile: three queries per user.",
         docs_url=_docs("ref/models/expressions/#subquery-expressions"),
         selectors=Pair[ListSelector[User]](
-            naive=user_selectors.user_directory_naive,
-            optimized=user_selectors.user_directory_optimized,
+            naive=blog_authors.user_directory_naive,
+            optimized=blog_authors.user_directory_optimized,
         ),
-        page_names=_pages("users", "user-directory"),
+        page_names=_pages("blog", "user-directory"),
         api_names=_apis("user-directory"),
     ),
     Case(

@@ -99,7 +99,7 @@ MUTATIONS = [
     ),
     Mutation(
         "user-directory: profile not joined",
-        "users/selectors.py",
+        "blog/authors.py",
         'User.objects.select_related("profile")\n        .annotate(',
         "User.objects.annotate(",
         (COUNTS,),
@@ -113,9 +113,9 @@ MUTATIONS = [
     ),
     Mutation(
         "users API: optimized selector swapped for the naive one",
-        "users/api_urls.py",
-        'path("users/", api.UserCollectionAPI.as_view(selector=s.user_directory_optimized)',
-        'path("users/", api.UserCollectionAPI.as_view(selector=s.user_directory_naive)',
+        "blog/api_urls.py",
+        'path("users/", api.UserCollectionAPI.as_view(selector=authors.user_directory_optimized)',
+        'path("users/", api.UserCollectionAPI.as_view(selector=authors.user_directory_naive)',
         ("tests/api/test_users_api.py",),
     ),
     Mutation(
@@ -142,7 +142,7 @@ MUTATIONS = [
     ),
     Mutation(
         "user-directory: the latest title may be a draft's",
-        "users/selectors.py",
+        "blog/authors.py",
         'Post.objects.published().filter(author=OuterRef("pk")).newest_first().values("title")',
         'Post.objects.filter(author=OuterRef("pk")).newest_first().values("title")',
         (COUNTS, SAME_ROWS),

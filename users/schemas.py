@@ -171,36 +171,11 @@ class MePatchIn(PartialUpdateIn):
     profile: ProfilePatchIn | None = None
 
 
-class LocationOut(Out):
-    location: str
-
-
-class UserDirectoryOut(Out):
-    """user-directory and `GET /api/v1/users/`."""
-
-    username: str
-    profile: LocationOut
-    published_post_count: int
-    latest_post_title: str | None
-
-
 class ProfileOut(Out):
     bio: str
     website: str
     location: str
     avatar_url: str
-
-
-class UserDetailOut(Out):
-    """`GET /api/v1/users/{username}/`."""
-
-    username: str
-    first_name: str
-    last_name: str
-    date_joined: datetime
-    profile: ProfileOut
-    published_post_count: int
-    comment_count: int
 
 
 class MeOut(Out):
@@ -214,5 +189,4 @@ class MeOut(Out):
     profile: ProfileOut
 
 
-USER_DETAIL = TypeAdapter(UserDetailOut)
 ME = TypeAdapter(MeOut)

@@ -16,15 +16,11 @@ from django.urls import URLPattern, reverse
 from blog import api_urls as blog_api_urls
 from blog import urls as blog_urls
 from tests.config.test_settings_modules import PRODUCTION_ENV, dump_settings, run_python
-from users import api_urls as users_api_urls
-from users import urls as users_urls
 
 SAMPLE_ARGUMENTS = {"slug": "a-post", "fmt": "csv"}
 CASE_ROUTES = [
     ("blog", blog_urls.case_urlpatterns),
-    ("users", users_urls.case_urlpatterns),
     ("api", blog_api_urls.case_urlpatterns),
-    ("api", users_api_urls.case_urlpatterns),
 ]
 LAB_PATHS = ["/lab/", "/lab/cases.json", "/lab/post-feed/?n=500"]
 PUBLIC_PATHS = ["/", "/api/v1/posts/", "/api/v1/stats/", "/api/v1/users/", "/api/schema/"]

@@ -21,7 +21,7 @@ PAIRS = textwrap.dedent(
         post_list_optimized,
     )
     from querylab.selector_types import ListSelector, Pair
-    from users.selectors import user_directory_optimized
+    from blog.authors import user_directory_optimized
 
     right = Pair[ListSelector[Post]](naive=post_list_naive, optimized=post_list_optimized)
     needs_a_viewer = Pair[ListSelector[Post]](
