@@ -9,6 +9,8 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 
 WORKDIR /app
 COPY requirements/ requirements/
+# querycheck, the query toolkit, is installed from its folder (requirements/local.txt: -e).
+COPY querycheck/ querycheck/
 RUN pip install -r requirements/local.txt
 COPY . .
 

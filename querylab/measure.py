@@ -29,8 +29,9 @@ from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import resolve, reverse
 
+from querycheck.sql import QueryShape, QueryTimer, group_queries
+
 from .registry import AnyCase, PageTarget, Surface, Variant
-from .sql import QueryShape, QueryTimer, group_queries
 from .write_setups import WriteSetup
 
 

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from django.db import connection
 from django.http import HttpRequest, HttpResponse
 
-from .sql import QueryTimer
+from querycheck.sql import QueryTimer
 
 
 class QueryCountHeadersMiddleware:

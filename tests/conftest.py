@@ -25,8 +25,8 @@ from tests.browser.conftest import browser_available
 from tests.factories import CategoryFactory, PostFactory, TagFactory, UserFactory
 from users.models import User
 
-# The query assertions as markers, an option and ini settings (see pyproject.toml).
-pytest_plugins = ["querylab.pytest_plugin"]
+# The query assertions (querycheck, installed from ./querycheck) load as a pytest plugin by
+# themselves: markers, an option, ini settings (see pyproject.toml).
 
 # Hypothesis (property tests, and schemathesis's fuzzing): the default profile keeps `make test`
 # quick; `HYPOTHESIS_PROFILE=thorough` (make fuzz) tries many more examples. No deadline: a

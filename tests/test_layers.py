@@ -1,6 +1,7 @@
 """The layers hold: each package imports only those below it (pyproject.toml, [tool.importlinter]:
 config > querylab > blog > users > core). No app imports the lab; users knows nothing of posts;
-core, the shared ground, imports no app."""
+core, the shared ground, imports no app. And querycheck, the query toolkit, imports nothing of
+the project: it is a package any Django project can install."""
 
 from __future__ import annotations
 
@@ -23,4 +24,4 @@ def test_no_package_imports_one_above_it() -> None:
     )
 
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "1 kept, 0 broken" in result.stdout
+    assert "2 kept, 0 broken" in result.stdout

@@ -171,6 +171,10 @@ SPECTACULAR_SETTINGS = {
     "OAS_VERSION": "3.1.0",
 }
 
+# The packages that are this project's code: a captured query's origin is the innermost frame of
+# one of them (querycheck.capture; pytest reads the same list from pyproject.toml).
+QUERYCHECK_APP_PACKAGES = ["blog", "users", "core", "config"]
+
 # The seed command creates a `demo` login with a published password only where this is True.
 DEMO_LOGIN_ENABLED = False
 

@@ -29,9 +29,9 @@ from django.urls import reverse
 
 from blog.demo_data import flush_demo_data
 from core.case_views import MAX_LIMIT
+from querycheck.capture import capture_queries
 from users.models import User
 
-from ..capture import capture_queries
 from ..datasets import build_data
 from ..measure import measure, render_page
 from ..registry import CASES, AnyCase, PageTarget, Scale, Surface

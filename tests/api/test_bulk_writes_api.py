@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 
 from blog.models import Post
-from querylab.testing import assert_constant_queries
+from querycheck.testing import assert_constant_queries
 from tests.api.conftest import assert_problem, row_counts, send
 from tests.factories import PostFactory, TagFactory
 

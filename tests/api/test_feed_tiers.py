@@ -15,8 +15,8 @@ from django.db import connection
 from blog.feed_tiers import post_feed_db_json, post_feed_values
 from blog.schemas import PostFeedOut
 from core.case_api import results_model
+from querycheck.testing import assert_constant_queries
 from querylab.datasets import build_data
-from querylab.testing import assert_constant_queries
 from tests.api.conftest import assert_problem
 
 pytestmark = pytest.mark.django_db

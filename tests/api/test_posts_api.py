@@ -11,8 +11,8 @@ from rest_framework.authtoken.models import Token
 
 from blog.models import Post
 from core.throttling import WriteRateThrottle
+from querycheck.testing import assert_constant_queries
 from querylab.datasets import build_data
-from querylab.testing import assert_constant_queries
 from tests.api.conftest import assert_problem, row_counts, send
 from tests.factories import CommentFactory, PostFactory, TagFactory, UserFactory
 

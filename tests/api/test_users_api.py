@@ -4,8 +4,8 @@ from http import HTTPStatus
 
 import pytest
 
+from querycheck.testing import assert_constant_queries
 from querylab.datasets import build_data
-from querylab.testing import assert_constant_queries
 from tests.api.conftest import assert_problem
 from tests.factories import CommentFactory, PostFactory, UserFactory
 

@@ -14,7 +14,7 @@ from pydantic import TypeAdapter
 from blog import selectors
 from blog.models import Post, reading_minutes
 from blog.schemas import PostReadingFromPropertyOut, PostReadingOut
-from querylab.testing import QueryCountChangedError, assert_constant_queries
+from querycheck.testing import QueryCountChangedError, assert_constant_queries
 from tests.factories import PostFactory
 
 pytestmark = pytest.mark.django_db

@@ -16,7 +16,7 @@ from unittest import mock
 import pytest
 
 from blog.models import Post
-from querylab.testing import QueryCountError, assert_num_queries
+from querycheck.testing import QueryCountError, assert_num_queries
 from tests.factories import PostFactory
 
 pytestmark = pytest.mark.django_db

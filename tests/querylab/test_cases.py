@@ -18,10 +18,10 @@ import pytest
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
+from querycheck.testing import no_n_plus_one
 from querylab.datasets import DISCRIMINATING, build_dataset
 from querylab.measure import render_page
 from querylab.registry import CASES, VARIANTS, AnyCase, Case
-from querylab.testing import no_n_plus_one
 
 SIZES = (1, 5, 20)
 READ_CASES = [case for case in CASES if case.kind == "read" and not case.staff_only]

@@ -13,9 +13,9 @@ import pytest
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
+from querycheck.sql import is_savepoint
 from querylab.measure import run_write
 from querylab.registry import CASES, VARIANTS, AnyCase
-from querylab.sql import is_savepoint
 
 pytestmark = pytest.mark.django_db
 

@@ -1,4 +1,4 @@
-"""`querylab.pytest_plugin`: its markers, option and ini settings, seen from a real pytest run.
+"""`querycheck.pytest_plugin`: its markers, option and ini settings, seen from a real pytest run.
 
 One subprocess runs a small test module with the plugin loaded and nothing else of this suite's
 configuration; each test here reads one outcome or one printed section of that run.
@@ -140,8 +140,6 @@ def run_inner(folder: Path, *options: str) -> str:
     result = run_python(
         "-m",
         "pytest",
-        "-p",
-        "querylab.pytest_plugin",
         "-p",
         "no:cacheprovider",
         "--ds=config.settings.test",

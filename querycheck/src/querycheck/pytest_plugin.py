@@ -1,12 +1,13 @@
-"""The query assertions of `querylab.testing` as a pytest plugin: markers, an option, ini settings.
-
-Load it with `pytest_plugins = ["querylab.pytest_plugin"]` in a conftest (this suite does, in
-`tests/conftest.py`). It adds:
+"""The query assertions of `querycheck.testing` as a pytest plugin: markers, an option, ini
+settings. Installed, it loads itself (a `pytest11` entry point); otherwise load it with
+`pytest_plugins = ["querycheck.pytest_plugin"]` in a conftest. It adds:
 
 - `@pytest.mark.no_n_plus_one(limit=3)`: the test fails when one query shape repeats more than
   `limit` times while its body runs (fixtures are not counted), naming the app line behind it;
 - `@pytest.mark.print_queries`, or `--print-queries` for every test: capture without failing and
   print each test's queries grouped by shape at the end of the run;
+- `querycheck_app_packages = shop config` (ini): the top-level packages that are your code, for
+  the file:line each query is attributed to (`querycheck.capture.configure`);
 - `n_plus_one_requests = true` (ini): every request made with Django's test `Client` or
   `AsyncClient` runs under the N+1 guard, except paths containing one of `n_plus_one_exempt_paths`
   and tests marked `@pytest.mark.allow_n_plus_one`. `n_plus_one_limit` sets the repeats allowed.
@@ -22,12 +23,12 @@ from typing import Any
 import pytest
 from django.test import AsyncClient, Client
 
-from .capture import capture_queries
+from .capture import capture_queries, configure
 from .testing import DEFAULT_REPEAT_LIMIT, check_repeats, no_n_plus_one
 
 # The report travels in the test report's user_properties, so under pytest-xdist it reaches the
 # controller process that prints the summary.
-_PROPERTY = "querylab_queries"
+_PROPERTY = "querycheck_queries"
 
 MARKERS = [
     "no_n_plus_one(limit=3): fail when one query shape repeats more than `limit` times in the test",
@@ -37,7 +38,13 @@ MARKERS = [
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
-    parser.getgroup("querylab", "query assertions").addoption(
+    parser.addini(
+        "querycheck_app_packages",
+        type="args",
+        default=[],
+        help="Top-level packages that are your code, for the origin of each query.",
+    )
+    parser.getgroup("querycheck", "query assertions").addoption(
         "--print-queries",
         action="store_true",
         help="Print every test's queries, grouped by shape, at the end of the run.",
@@ -65,7 +72,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def pytest_configure(config: pytest.Config) -> None:
     for marker in MARKERS:
         config.addinivalue_line("markers", marker)
-    config.pluginmanager.register(PrintedQueries(), "querylab-printed-queries")
+    config.pluginmanager.register(PrintedQueries(), "querycheck-printed-queries")
+    packages = config.getini("querycheck_app_packages")
+    configure(app_packages=packages or None)
 
 
 class PrintedQueries:

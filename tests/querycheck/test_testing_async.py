@@ -3,7 +3,7 @@
 Entering Django's `CaptureQueriesContext` (what `django_assert_num_queries` uses) on the event
 loop's thread raises SynchronousOnlyOperation; and the async ORM runs its queries on a worker
 thread with its own connection, and `AsyncClient` serves each request on a thread of its own.
-`querylab.capture` records queries on every thread. These tests need `transaction=True`: the
+`querycheck.capture` records queries on every thread. These tests need `transaction=True`: the
 worker thread's connection is not in the test's transaction (docs/testing.md, "Async code").
 """
 
@@ -22,8 +22,8 @@ from django.test.utils import CaptureQueriesContext
 
 from blog import async_reads
 from blog.models import Post
+from querycheck.testing import NPlusOneError, QueryCountError, assert_num_queries, no_n_plus_one
 from querylab.datasets import build_data
-from querylab.testing import NPlusOneError, QueryCountError, assert_num_queries, no_n_plus_one
 from users.models import User
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.django_db(transaction=True)]

@@ -1,4 +1,4 @@
-"""The query assertions of `querylab.testing`: each passes on the optimized code and fails,
+"""The query assertions of `querycheck.testing`: each passes on the optimized code and fails,
 explained, on the naive code. An assertion that cannot fail proves nothing."""
 
 from __future__ import annotations
@@ -10,10 +10,7 @@ import pytest
 from django.db import connections
 
 from blog.models import Post
-from querylab.datasets import build_data
-from querylab.measure import render_page
-from querylab.registry import CASES_BY_SLUG, Variant
-from querylab.testing import (
+from querycheck.testing import (
     NPlusOneError,
     QueryCountChangedError,
     QueryCountError,
@@ -24,6 +21,9 @@ from querylab.testing import (
     no_n_plus_one,
     print_queries,
 )
+from querylab.datasets import build_data
+from querylab.measure import render_page
+from querylab.registry import CASES_BY_SLUG, Variant
 
 pytestmark = pytest.mark.django_db
 

@@ -7,16 +7,23 @@ request on yet another thread, so those tools see none of it from an `async def`
 
 `capture_queries()` wraps query execution itself, for the whole process while the block is open:
 whichever thread or database alias runs a query, the capture records it. That is what makes the
-N+1 guard and the exact-count assertion in `querylab.testing` work in async tests too.
+N+1 guard and the exact-count assertion in `querycheck.testing` work in async tests too.
+
+Each query records its origin: the innermost frame of *your* code on the stack when it ran
+(`shop/views.py:42 in book_list`), which is where an N+1 is fixed. Which packages are yours comes
+from `configure(app_packages=...)` (the pytest plugin passes its `querycheck_app_packages` ini
+setting), else the Django setting `QUERYCHECK_APP_PACKAGES`, else every frame that is neither
+the standard library nor an installed package.
 """
 
 from __future__ import annotations
 
 import sys
+import sysconfig
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,15 +33,42 @@ from django.db.backends.utils import CursorWrapper
 
 from .sql import fingerprint, is_savepoint
 
-__all__ = ["CapturedQueries", "CapturedQuery", "capture_queries", "format_report"]
+__all__ = [
+    "CapturedQueries",
+    "CapturedQuery",
+    "app_packages",
+    "capture_queries",
+    "configure",
+    "format_report",
+]
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-_ROOTS = tuple(dict.fromkeys([Path(__file__).parent.parent, PROJECT_ROOT]))  # as imported, resolved
-# Frames from these packages are "the app": the origin of a query is the innermost of them.
-# Not querylab (it runs the app's code, it is not the app) and not tests.
-APP_PACKAGES = ("blog", "users", "core", "config")
-_APP_PREFIXES = tuple(f"{root / package}/" for root in _ROOTS for package in APP_PACKAGES)
 NO_APP_ORIGIN = "(no app code on the stack: a template, a library, or the async ORM's thread)"
+# Where the standard library and installed packages live: never "your code".
+_LIBRARY_PATHS = tuple(
+    {
+        path
+        for name in ("stdlib", "platstdlib", "purelib", "platlib")
+        if (path := sysconfig.get_paths().get(name))
+    }
+)
+_THIS_PACKAGE = __name__.split(".")[0]
+_configured_packages: tuple[str, ...] | None = None
+
+
+def configure(*, app_packages: Iterable[str] | None) -> None:
+    """Name the top-level packages that are your app's code (`["shop", "config"]`), or None to
+    fall back to the Django setting QUERYCHECK_APP_PACKAGES and then to every non-library frame."""
+    global _configured_packages  # noqa: PLW0603 - one process-wide choice, made at start-up
+    _configured_packages = None if app_packages is None else tuple(app_packages)
+
+
+def app_packages() -> tuple[str, ...]:
+    """The configured app packages; empty when none are (every non-library frame counts)."""
+    if _configured_packages is not None:
+        return _configured_packages
+    from django.conf import settings  # noqa: PLC0415 - read when asked, never at import
+
+    return tuple(getattr(settings, "QUERYCHECK_APP_PACKAGES", ()) or ())
 
 
 @dataclass(frozen=True)
@@ -44,7 +78,7 @@ class CapturedQuery:
     many: bool
     alias: str
     thread: str
-    origin: str  # "blog/selectors.py:42 in post_feed_naive": the app code that issued it
+    origin: str  # "shop/views.py:42 in book_list": the app code that issued it
     seconds: float
 
     @property
@@ -136,18 +170,33 @@ def capture_queries() -> Iterator[CapturedQueries]:
 
 
 def app_origin(frame: Any) -> str:
-    """The innermost frame of the project's app code on this stack, as `path:line in function`."""
+    """The innermost frame of the app's code on this stack, as `path:line in function`."""
+    packages = app_packages()
     while frame is not None:
+        module = str(frame.f_globals.get("__name__", ""))
         filename = frame.f_code.co_filename
-        if filename.startswith(_APP_PREFIXES):
-            relative = next(
-                Path(filename).relative_to(root)
-                for root in _ROOTS
-                if filename.startswith(f"{root}/")
-            )
-            return f"{relative}:{frame.f_lineno} in {frame.f_code.co_name}"
+        if _is_app_code(module, filename, packages):
+            return f"{_relative(module, filename)}:{frame.f_lineno} in {frame.f_code.co_name}"
         frame = frame.f_back
     return NO_APP_ORIGIN
+
+
+def _is_app_code(module: str, filename: str, packages: tuple[str, ...]) -> bool:
+    top = module.split(".", maxsplit=1)[0]
+    if top == _THIS_PACKAGE:
+        return False
+    if packages:
+        return top in packages
+    return not filename.startswith(_LIBRARY_PATHS) and not filename.startswith("<")
+
+
+def _relative(module: str, filename: str) -> str:
+    """`shop/views.py` for module `shop.views`: the path as the package names it."""
+    path = Path(filename)
+    parts = module.split(".")
+    if path.stem == "__init__":
+        return str(Path(*parts, path.name))
+    return str(Path(*parts[:-1], path.name))
 
 
 def format_report(queries: list[CapturedQuery], *, width: int = 160) -> str:

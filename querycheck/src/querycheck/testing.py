@@ -1,12 +1,12 @@
 """Query assertions for tests: counts that must not grow with the data, and no N+1 anywhere.
 
 `django_assert_num_queries` checks one number, at one size, on the test's own thread.
-These go further, and every one works inside `async def` tests (see `querylab.capture`):
+These go further, and every one works inside `async def` tests (see `querycheck.capture`):
 
 - `assert_constant_queries(sizes, setup, run)` builds the data at several sizes and fails when the
   count changes, with a table of query shapes per size and a diff of the query lists;
 - `no_n_plus_one(limit)` fails when one query shape repeats more than `limit` times in a block,
-  naming the app file and line that issued it (also a pytest marker: `querylab.pytest_plugin`);
+  naming the app file and line that issued it (also a pytest marker: `querycheck.pytest_plugin`);
 - `assert_num_queries(n)` is an exact count that also sees the async ORM's thread;
 - `print_queries()` captures without failing and prints the queries grouped by shape.
 """

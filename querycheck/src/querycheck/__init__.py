@@ -1,0 +1,33 @@
+"""querycheck: query assertions for Django tests.
+
+Capture on every thread and connection (async tests included), an N+1 guard that names the line
+of your code behind the repeated query, counts that must not grow with the data, and a pytest
+plugin for all of it. Depends on Django and pytest only. See README.md.
+"""
+
+from __future__ import annotations
+
+from .capture import CapturedQueries, CapturedQuery, capture_queries, configure
+from .testing import (
+    NPlusOneError,
+    QueryCountChangedError,
+    QueryCountError,
+    assert_constant_queries,
+    assert_num_queries,
+    no_n_plus_one,
+    print_queries,
+)
+
+__all__ = [
+    "CapturedQueries",
+    "CapturedQuery",
+    "NPlusOneError",
+    "QueryCountChangedError",
+    "QueryCountError",
+    "assert_constant_queries",
+    "assert_num_queries",
+    "capture_queries",
+    "configure",
+    "no_n_plus_one",
+    "print_queries",
+]
