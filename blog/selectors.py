@@ -27,9 +27,6 @@ FEED_COMMENTS = 3
 CATEGORY_LATEST_POSTS = 5
 TITLE_FIELDS = ("id", "title", "slug", "published_at")
 
-# Both shapes a selector pair may return: a lazy queryset, or a list it already evaluated.
-PostRows = QuerySet[Post] | list[Post]
-
 
 def post_list_recent(*, limit: int) -> QuerySet[Post]:
     """Return the newest published posts with author and category. Queries: 1."""

@@ -37,17 +37,6 @@ class ProblemError(exceptions.APIException):
         self.errors = errors
 
 
-class UnprocessableError(ProblemError):
-    """422: the body parsed, but a value breaks a rule (unknown category, duplicate, ...)."""
-
-    def __init__(self, detail: str, *, loc: tuple[str | int, ...], error_type: str) -> None:
-        super().__init__(
-            HTTPStatus.UNPROCESSABLE_ENTITY,
-            detail,
-            errors=[{"loc": list(loc), "msg": detail, "type": error_type}],
-        )
-
-
 class MethodFirstMixin:
     """Answer a method the endpoint does not have with 405 for everyone, before authentication
     and permissions: DRF checks those first, so an anonymous POST to a read-only endpoint would

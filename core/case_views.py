@@ -21,7 +21,6 @@ from django.views import View
 
 DEFAULT_LIMIT = 20
 MAX_LIMIT = 500
-VARIANTS = ("naive", "optimized")
 # A number as JSON writes it, ASCII digits only: no spaces, underscores or other scripts' digits.
 JSON_NUMBER = re.compile(r"-?[0-9]+(\.[0-9]+)?([eE][-+]?[0-9]+)?")
 

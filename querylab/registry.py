@@ -668,10 +668,6 @@ CASES: tuple[AnyCase, ...] = (
 CASES_BY_SLUG: dict[str, AnyCase] = {case.slug: case for case in CASES}
 
 
-def cases_with_technique(technique: str) -> list[AnyCase]:
-    return [case for case in CASES if technique in case.techniques]
-
-
 def _check(cases: tuple[AnyCase, ...]) -> None:
     """Registry mistakes fail at import, not on some page later."""
     problems = [] if len(CASES_BY_SLUG) == len(cases) else ["case slugs must be unique"]
