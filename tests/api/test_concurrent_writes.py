@@ -16,20 +16,19 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
 from functools import partial
 from http import HTTPStatus
 from typing import Any
 
 import pytest
-from django.db import connection
 from django.db.models.signals import ModelSignal, post_init, pre_save
 from django.test import Client
 
 from blog.models import Comment, Post
 from core.throttling import WriteRateThrottle
+from tests.concurrency import everyone_reads_before_anyone_writes, in_parallel
 from tests.factories import CategoryFactory, PostFactory, TagFactory, UserFactory
 from users.models import User
 
@@ -47,39 +46,6 @@ def _unthrottled(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(WriteRateThrottle, "THROTTLE_RATES", {"writes": "1000000/minute"})
 
 
-def in_parallel(requests: list[Callable[[], Any]]) -> list[Any]:
-    """Run each callable in a thread of its own (its own connection), all at once."""
-
-    def run(request: Callable[[], Any]) -> Any:
-        try:
-            return request()
-        finally:
-            connection.close()
-
-    with ThreadPoolExecutor(max_workers=len(requests)) as pool:
-        return [future.result(timeout=60) for future in [pool.submit(run, r) for r in requests]]
-
-
-@contextmanager
-def everyone_reads_before_anyone_writes(
-    signal: ModelSignal, parties: int, *, model: type = Post
-) -> Iterator[None]:
-    """Hold each thread at `signal` for `model` until all `parties` have reached it, once."""
-    barrier = threading.Barrier(parties, timeout=20)
-    seen = threading.local()
-
-    def hold(sender: Any, **kwargs: Any) -> None:
-        if not getattr(seen, "held", False):
-            seen.held = True
-            barrier.wait()
-
-    signal.connect(hold, sender=model, weak=False)
-    try:
-        yield
-    finally:
-        signal.disconnect(hold, sender=model)
-
-
 def post_as(user: User, path: str, body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
     client = Client()
     client.force_login(user)
@@ -92,7 +58,7 @@ def test_fifty_posts_with_one_title_all_succeed() -> None:
     users = UserFactory.create_batch(50)
     body = {"title": "Same title", "body": "Body.", "category": category.slug}
 
-    with everyone_reads_before_anyone_writes(pre_save, len(users)):
+    with everyone_reads_before_anyone_writes(pre_save, len(users), model=Post):
         results = in_parallel([partial(post_as, u, "/api/v1/posts/", body) for u in users])
 
     assert [status for status, _ in results] == [HTTPStatus.CREATED] * 50
@@ -112,7 +78,7 @@ def test_parallel_imports_of_the_same_titles_all_succeed(path: str, signal: Mode
     users = UserFactory.create_batch(6)
     rows = [{"title": "Imported", "body": "Body.", "category": category.slug}]
 
-    with everyone_reads_before_anyone_writes(signal, len(users)):
+    with everyone_reads_before_anyone_writes(signal, len(users), model=Post):
         results = in_parallel([partial(post_as, u, path, {"posts": rows}) for u in users])
 
     assert [status for status, _ in results] == [HTTPStatus.CREATED] * 6
@@ -130,7 +96,7 @@ def test_ten_imports_of_twenty_rows_at_once_all_succeed() -> None:
         for n in range(20)
     ]
 
-    with everyone_reads_before_anyone_writes(post_init, len(users)):
+    with everyone_reads_before_anyone_writes(post_init, len(users), model=Post):
         results = in_parallel(
             [partial(post_as, u, "/api/v1/posts/import/", {"posts": rows}) for u in users]
         )

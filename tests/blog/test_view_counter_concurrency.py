@@ -14,43 +14,23 @@ database is serializing the writes, which is the point). PostgreSQL never needs 
 
 from __future__ import annotations
 
-import threading
 import time
-from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
+from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.db import OperationalError, connection
+from django.db import OperationalError
 from django.db.models.signals import pre_save
 
 from blog import services
 from blog.models import Post
+from tests.concurrency import everyone_reads_before_anyone_writes, in_parallel
 from tests.factories import PostFactory
 
 pytestmark = [pytest.mark.django_db(transaction=True)]
 
 THREADS = 4
 VIEWS_EACH = 25
-
-
-@contextmanager
-def everyone_reads_before_anyone_writes() -> Iterator[None]:
-    """Hold each thread at its first save of a Post until every thread has reached one."""
-    everyone_has_read = threading.Barrier(THREADS, timeout=10)
-    held = threading.local()
-
-    def hold(sender: Any, **kwargs: Any) -> None:
-        if not getattr(held, "done", False):
-            held.done = True
-            everyone_has_read.wait()
-
-    pre_save.connect(hold, sender=Post, weak=False)
-    try:
-        yield
-    finally:
-        pre_save.disconnect(hold, sender=Post)
 
 
 def retrying_sqlite_locks(write: Callable[[], Any]) -> Any:
@@ -64,18 +44,6 @@ def retrying_sqlite_locks(write: Callable[[], Any]) -> Any:
     raise AssertionError("the table stayed locked")
 
 
-def run_concurrently(work: Callable[[], Any]) -> None:
-    def request() -> None:
-        try:
-            work()
-        finally:
-            connection.close()
-
-    with ThreadPoolExecutor(max_workers=THREADS) as pool:
-        for future in [pool.submit(request) for _ in range(THREADS)]:
-            future.result(timeout=60)
-
-
 def count_views(counter: Callable[..., int]) -> int:
     post = PostFactory.create()
 
@@ -83,8 +51,8 @@ def count_views(counter: Callable[..., int]) -> int:
         for _ in range(VIEWS_EACH):
             retrying_sqlite_locks(lambda: counter(slug=post.slug))
 
-    with everyone_reads_before_anyone_writes():
-        run_concurrently(views)
+    with everyone_reads_before_anyone_writes(pre_save, THREADS, model=Post):
+        in_parallel([views] * THREADS)
     post.refresh_from_db()
     return post.view_count
 
