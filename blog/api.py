@@ -5,14 +5,12 @@ from __future__ import annotations
 
 import base64
 import binascii
-import json
 from collections.abc import Callable
 from http import HTTPStatus
 from typing import Any, ClassVar
 from urllib.parse import urlencode
 
-from django.core.exceptions import ImproperlyConfigured
-from django.http import HttpResponse, HttpResponseBase, StreamingHttpResponse
+from django.http import HttpResponse, HttpResponseBase, JsonResponse, StreamingHttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
 from pydantic import TypeAdapter
@@ -24,25 +22,18 @@ from rest_framework.permissions import (
     IsAuthenticatedOrReadOnly,
 )
 from rest_framework.request import Request
-from rest_framework.response import Response
 
 from core.api import APIView, ProblemError, json_response, parse_body
-from core.case_api import CaseAPIView, results_model
-from core.case_views import InvalidParameterError, parse_limit
-from core.client_values import LARGEST_ID
-from core.openapi import LIMIT, ResponseModels, int_query, query, slug_links
+from core.case_api import RowsAPIView, read_parameters, results_model
+from core.case_output import report_count, report_rows
+from core.case_params import CaseParams, InvalidParameterError, parse_limit
+from core.case_views import CaseVariantMixin
+from core.openapi import LIMIT, ResponseModels, query, slug_links
 from core.throttling import WriteRateThrottle
 from users.api import SignUpAPI
 from users.auth import requesting_user
 
 from . import authors, exports, feed_tiers, schemas, selectors, services, stats
-from .case_params import (
-    MAX_PAGE,
-    CommentedFlagsParams,
-    PostDetailParams,
-    PostPageParams,
-)
-from .drf_serializers import NestedPostSerializer
 from .models import Post
 
 COMMENTS_PAGE = TypeAdapter(schemas.CommentListOut)
@@ -205,46 +196,34 @@ class PostCommentsAPI(APIView):
         return json_response(schemas.COMMENT, comment, status=HTTPStatus.CREATED)
 
 
-# The read cases, one view per case mounted once per variant (see api_urls.py).
+# Views only the cases mount (blog/cases.py), once per variant.
 
 
-class NestedSerializerPostListAPI(APIView):
-    """drf-nested-serializer, naive: a ModelSerializer with nested serializers over a queryset
-    that joins nothing. The optimized side is PostListCaseAPI on a joined queryset."""
+class SerializedPostListAPI(CaseVariantMixin, APIView):
+    """drf-nested-serializer: `{"results": [...]}` from rows its variant has already serialized,
+    by DRF's nested serializers (naive) or by the Pydantic schema (optimized)."""
 
     response_models = {"GET": {200: results_model(schemas.PostListItemOut)}}
     query_parameters = {"GET": [LIMIT]}
 
-    def get(self, request: Request) -> Response:
-        try:
-            limit = parse_limit(request.query_params)
-        except InvalidParameterError as error:
-            raise ProblemError(HTTPStatus.BAD_REQUEST, str(error)) from None
-        rows = list(selectors.post_list_naive(limit=limit))
-        response = Response({"results": NestedPostSerializer(rows, many=True).data})
-        response.case_rows = rows  # type: ignore[attr-defined]
-        return response
+    def get(self, request: Request) -> HttpResponse:
+        kwargs = read_parameters(CaseParams().selector_kwargs, request)
+        rows = self.variant_code()(**kwargs)
+        report_rows(rows)
+        return JsonResponse({"results": rows})
 
 
-class PostListCaseAPI(CaseAPIView):
-    item_model = schemas.PostListItemOut
-
-
-class PostFeedCaseAPI(CaseAPIView):
-    item_model = schemas.PostFeedOut
-
-
-class PostFeedDbJsonAPI(PostFeedCaseAPI):
+class PostFeedDbJsonAPI(APIView):
     """The feed as PostgreSQL builds it (`feed_tiers.post_feed_db_json`): the body is the
     database's JSON, passed through unvalidated. A 404 problem on another database."""
 
+    response_models = {"GET": {200: results_model(schemas.PostFeedOut)}}
+    query_parameters = {"GET": [LIMIT]}
+
     def get(self, request: Request, **url_kwargs: Any) -> HttpResponse:
+        kwargs = read_parameters(CaseParams().selector_kwargs, request)
         try:
-            limit = parse_limit(request.query_params)
-        except InvalidParameterError as error:
-            raise ProblemError(HTTPStatus.BAD_REQUEST, str(error)) from None
-        try:
-            body = feed_tiers.post_feed_db_json(limit=limit)
+            body = feed_tiers.post_feed_db_json(**kwargs)
         except feed_tiers.NeedsPostgreSQLError:
             raise ProblemError(
                 HTTPStatus.NOT_FOUND,
@@ -253,71 +232,10 @@ class PostFeedDbJsonAPI(PostFeedCaseAPI):
         return HttpResponse(body, content_type="application/json")
 
 
-class PostDetailCaseAPI(PostDetailParams, CaseAPIView):
-    item_model = schemas.PostDetailOut
-    many = False
-
-
-class TagCloudCaseAPI(CaseAPIView):
-    item_model = schemas.TagCountOut
-
-
-class CategoryLatestCaseAPI(CaseAPIView):
-    item_model = schemas.CategoryLatestOut
-
-
-class PostCommentedFlagsCaseAPI(CommentedFlagsParams, CaseAPIView):
-    item_model = schemas.PostFlagOut
-    query_parameters = {
-        "GET": [
-            LIMIT,
-            int_query(
-                "viewer", "The viewer's user id (default: you).", minimum=1, maximum=LARGEST_ID
-            ),
-        ]
-    }
-
-
-class PostTitlesCaseAPI(CaseAPIView):
-    item_model = schemas.PostTitleOut
-
-
-class PostReadingListAPI(CaseAPIView):
-    """`GET /api/v1/posts/reading-list/`: newest titles with their reading time."""
-
-    item_model = schemas.PostReadingOut
-
-
-class PostRowsCaseAPI(CaseAPIView):
-    item_model = schemas.PostRowOut
-
-
-class PostPageCaseAPI(PostPageParams, CaseAPIView):
-    item_model = schemas.PostPageOut
-    many = False
-    query_parameters = {
-        "GET": [
-            LIMIT,
-            int_query(
-                "page",
-                "Page number, for the OFFSET variant.",
-                minimum=1,
-                maximum=MAX_PAGE,
-                default=1,
-            ),
-            query("after", "Cursor from a `next` value, for the keyset variant."),
-        ]
-    }
-
-
 # The author directory and public profiles: users joined to their posts (blog.authors).
 
 
-class UserDirectoryCaseAPI(CaseAPIView):
-    item_model = schemas.UserDirectoryOut
-
-
-class UserCollectionAPI(SignUpAPI, UserDirectoryCaseAPI):
+class UserCollectionAPI(SignUpAPI, RowsAPIView):
     """`GET /api/v1/users/`: the author directory. `POST`: sign up (users.api.SignUpAPI)."""
 
     response_models: ClassVar[ResponseModels] = {
@@ -335,19 +253,18 @@ class UserDetailAPI(APIView):
         return json_response(schemas.USER_DETAIL, authors.user_get_profile(username=username))
 
 
-# The write cases: each view mounted once per variant with its service (see api_urls.py).
+# The write endpoints: public with the optimized service, and each write case's variants.
 
 
-class WriteCaseAPIView(APIView):
-    """A write endpoint whose URL injects the service, like the read cases' selectors."""
+class WriteCaseAPIView(CaseVariantMixin, APIView):
+    """A write endpoint: public, mounted with `as_view(service=...)`, or one variant of a write
+    case, with the service its declaration names."""
 
     throttle_classes = [WriteRateThrottle]
     service: Callable[..., Any] | None = None
 
     def run(self, **kwargs: Any) -> Any:
-        if self.service is None:
-            raise ImproperlyConfigured(f"{type(self).__name__}: mount with as_view(service=...)")
-        return self.service(**kwargs)
+        return self.variant_code(self.service)(**kwargs)
 
 
 class PostImportAPI(WriteCaseAPIView):
@@ -396,10 +313,9 @@ class ViewCountAPI(WriteCaseAPIView):
 
 
 def _write_result(posts: list[Post], *, status: int = HTTPStatus.OK) -> HttpResponse:
+    report_rows(posts)
     result = {"count": len(posts), "slugs": [post.slug for post in posts]}
-    response = json_response(schemas.WRITE_RESULT, result, status=status)
-    response.case_rows = posts  # type: ignore[attr-defined]
-    return response
+    return json_response(schemas.WRITE_RESULT, result, status=status)
 
 
 # The export case: the same rows and encoding, in memory or streamed.
@@ -407,11 +323,11 @@ def _write_result(posts: list[Post], *, status: int = HTTPStatus.OK) -> HttpResp
 CONTENT_TYPES = {"ndjson": "application/x-ndjson", "csv": "text/csv; charset=utf-8"}
 
 
-class PostExportAPI(APIView):
-    """`GET /api/v1/posts/export.ndjson` or `.csv`: every published post (drafts stay private)."""
+class PostExportAPI(CaseVariantMixin, APIView):
+    """`GET /api/v1/posts/export.ndjson` or `.csv`: every published post (drafts stay private),
+    streamed; the post-export case mounts it with each of its variants' `Export`."""
 
-    exporter: Callable[[], Any] | None = None
-    streaming: bool = False
+    export: exports.Export | None = None
     # One row per line in NDJSON; CSV has the same columns, with a header line.
     response_models = {
         "GET": {
@@ -429,11 +345,10 @@ class PostExportAPI(APIView):
 
     def get(self, request: Request, fmt: exports.Format) -> HttpResponseBase:
         # The URL pattern admits only the formats: `fmt` is one of exports.Format.
-        if self.exporter is None:
-            raise ImproperlyConfigured("mount with as_view(exporter=..., streaming=...)")
-        chunks = exports.encode(self.exporter(), fmt)
+        export: exports.Export = self.variant_code(self.export)
+        chunks = exports.encode(export.rows(), fmt)
         headers = {"Content-Disposition": f'attachment; filename="posts.{fmt}"'}
-        if self.streaming:
+        if export.streaming:
             return StreamingHttpResponse(chunks, content_type=CONTENT_TYPES[fmt], headers=headers)
         return HttpResponse(b"".join(chunks), content_type=CONTENT_TYPES[fmt], headers=headers)
 
@@ -441,22 +356,23 @@ class PostExportAPI(APIView):
 # The stats: computed in Python, in SQL, or served from the cache.
 
 
-class StatsAPI(APIView):
+class StatsAPI(CaseVariantMixin, APIView):
     """`GET /api/v1/stats/`: totals, top authors and top tags, from the cache when warm.
 
-    Mounted with `compute=` for the uncached tiers the lab compares it with.
+    The stats and stats-cache cases mount it with their variants: computed in Python, in SQL,
+    or served from the cache.
     """
 
-    compute: Callable[[], stats.StatsOut] | None = None
     response_models = {"GET": {200: stats.StatsOut}}
 
     def get(self, request: Request) -> HttpResponse:
-        if self.compute is None:
-            payload = stats.stats_cached_json()
+        compute: Callable[[], stats.StatsOut | stats.CachedStats] = self.variant_code(
+            stats.stats_cached
+        )
+        result = compute()
+        if isinstance(result, stats.CachedStats):
+            posts, body = result
         else:
-            payload = stats.STATS.dump_json(self.compute())
-        response = HttpResponse(payload, content_type="application/json")
-        # The lab's N: the published posts the numbers were computed over.
-        posts = json.loads(payload)["totals"]["posts"]
-        response.case_rows = [None] * posts  # type: ignore[attr-defined]
-        return response
+            posts, body = result.totals.posts, stats.STATS.dump_json(result)
+        report_count(posts)  # the case's N: the published posts the numbers cover
+        return HttpResponse(body, content_type="application/json")

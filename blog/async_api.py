@@ -8,32 +8,31 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from http import HTTPStatus
 
-from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpResponse
 from pydantic import BaseModel, RootModel, TypeAdapter
 from rest_framework.permissions import IsAdminUser
 from rest_framework.request import Request
 
 from core.api import AsyncAPIView, ProblemError, json_response
+from core.case_output import report_count
+from core.case_views import CaseVariantMixin
 
 from .async_reads import POST_COUNTS, PostCounts
 from .link_checker import LinkChecker, links_in
 from .models import Post
 
 
-class PostCountsAPI(AsyncAPIView):
-    """`GET`: the post counts, computed by `count` (gathered or aggregated)."""
+class PostCountsAPI(CaseVariantMixin, AsyncAPIView):
+    """`GET`: the post counts, gathered (naive) or aggregated (optimized): the async-gather
+    case mounts it once per variant."""
 
-    count: Callable[[], Awaitable[PostCounts]] | None = None
     response_models = {"GET": {200: PostCounts}}
 
     async def get(self, request: Request) -> HttpResponse:
-        if self.count is None:
-            raise ImproperlyConfigured("mount with as_view(count=...)")
-        counts = await self.count()
-        response = json_response(POST_COUNTS, counts)
-        response.case_rows = [None] * counts.posts  # type: ignore[attr-defined]  # the lab's N
-        return response
+        count: Callable[[], Awaitable[PostCounts]] = self.variant_code()
+        counts = await count()
+        report_count(counts.posts)  # the case's N: the posts counted
+        return json_response(POST_COUNTS, counts)
 
 
 class LinkResultOut(BaseModel):

@@ -6,8 +6,9 @@ from typing import Any
 
 from django.http import HttpRequest
 
-from core.case_views import CaseParams, InvalidParameterError, int_parameter, parse_limit
+from core.case_params import CaseParams, InvalidParameterError, int_parameter, parse_limit
 from core.client_values import LARGEST_ID
+from core.openapi import LIMIT, int_query, query
 
 from . import selectors
 
@@ -24,6 +25,11 @@ class PostDetailParams(CaseParams):
 class CommentedFlagsParams(CaseParams):
     """Flags for `?viewer=<user id>`, or for the logged-in user when that is absent."""
 
+    openapi_parameters = (
+        LIMIT,
+        int_query("viewer", "The viewer's user id (default: you).", minimum=1, maximum=LARGEST_ID),
+    )
+
     def selector_kwargs(self, request: HttpRequest, **url_kwargs: Any) -> dict[str, Any]:
         if request.GET.get("viewer") or not request.user.is_authenticated:
             viewer_id = int_parameter(
@@ -38,6 +44,14 @@ class CommentedFlagsParams(CaseParams):
 
 class PostPageParams(CaseParams):
     """`?page=N` positions the OFFSET variant, `?after=<cursor>` the keyset one."""
+
+    openapi_parameters = (
+        LIMIT,
+        int_query(
+            "page", "Page number, for the OFFSET variant.", minimum=1, maximum=MAX_PAGE, default=1
+        ),
+        query("after", "Cursor from a `next` value, for the keyset variant."),
+    )
 
     def selector_kwargs(self, request: HttpRequest, **url_kwargs: Any) -> dict[str, Any]:
         after = request.GET.get("after")

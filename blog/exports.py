@@ -12,7 +12,8 @@ on PostgreSQL) and hands Django a generator, so memory stays flat however many r
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
 
@@ -93,3 +94,16 @@ def csv_cell(value: Any) -> Any:
 
 def _csv_line(values: list[Any]) -> bytes:
     return str(_WRITER.writerow([csv_cell(value) for value in values])).encode()
+
+
+@dataclass(frozen=True)
+class Export:
+    """How the export is served: where its rows come from, and whether the response streams
+    them or builds the whole body first. The post-export case's variants are two of these."""
+
+    rows: Callable[[], Iterable[tuple[Any, ...]]]
+    streaming: bool
+
+
+IN_MEMORY = Export(rows=post_export_naive, streaming=False)
+STREAMED = Export(rows=post_export_optimized, streaming=True)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import time
 from collections import Counter
+from typing import NamedTuple
 
 from django.core.cache import cache
 from django.db import transaction
@@ -130,8 +131,21 @@ def invalidate_stats() -> None:
     transaction.on_commit(_bump_version)
 
 
-def stats_cached_json() -> bytes:
-    """The stats as JSON bytes: from the cache when warm (no query at all), else computed once.
+class CachedStats(NamedTuple):
+    """What the cache holds: the JSON bytes a request answers with, and the number of published
+    posts they count (the case's N), so neither is computed on a hit."""
+
+    posts: int
+    body: bytes
+
+
+def _computed() -> CachedStats:
+    numbers = stats_optimized()
+    return CachedStats(posts=numbers.totals.posts, body=STATS.dump_json(numbers))
+
+
+def stats_cached() -> CachedStats:
+    """The stats: from the cache when warm (no query at all), else computed once.
 
     A cold key is filled by a single request at a time: the one that wins `cache.add()` on the
     lock computes, the others wait briefly for its result instead of all hitting the database
@@ -140,17 +154,17 @@ def stats_cached_json() -> bytes:
     version = stats_version()
     if version is None:
         logger.warning("stats: the cache is unavailable; computing from the database")
-        return STATS.dump_json(stats_optimized())
+        return _computed()
     key = f"stats:{version}"
-    cached: bytes | None = cache.get(key)
+    cached: CachedStats | None = cache.get(key)
     if cached is not None:
         return cached
     lock = f"{key}:lock"
     if cache.add(lock, 1, timeout=LOCK_TTL):
         try:
-            payload = STATS.dump_json(stats_optimized())
-            cache.set(key, payload, timeout=STATS_TTL)
-            return payload
+            entry = _computed()
+            cache.set(key, entry, timeout=STATS_TTL)
+            return entry
         finally:
             cache.delete(lock)
     deadline = time.monotonic() + WAIT_FOR_LOCK
@@ -160,4 +174,9 @@ def stats_cached_json() -> bytes:
         if cached is not None:
             return cached
     logger.warning("stats: gave up waiting for the cache to be filled; computing directly")
-    return STATS.dump_json(stats_optimized())
+    return _computed()
+
+
+def stats_cached_json() -> bytes:
+    """The stats as JSON bytes, through the cache (`stats_cached`)."""
+    return stats_cached().body

@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict
 from rest_framework.request import Request
 from rest_framework.test import APIRequestFactory
 
-from .case_views import DEFAULT_LIMIT, MAX_LIMIT
+from .case_params import DEFAULT_LIMIT, MAX_LIMIT
 
 
 class Problem(BaseModel):

@@ -82,10 +82,6 @@ class WriteRateThrottle(SimpleRateThrottle):
     def allow_request(self, request: Request, view: Any) -> bool:
         if request.method in SAFE_METHODS:
             return True
-        # The query lab's in-process, rolled-back measurements are not client traffic; a real
-        # request cannot set this attribute.
-        if getattr(request._request, "in_process_measurement", False):
-            return True
         limit, seconds = self.parse_rate(self.rate)
         if limit is None or seconds is None:
             return True

@@ -27,18 +27,18 @@ from django.http import HttpRequest, HttpResponseBase, StreamingHttpResponse
 from django.template.response import SimpleTemplateResponse
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
-from django.urls import resolve, reverse
+from django.urls import resolve
 
+from core.case_output import recording
+from core.cases import AnyCase, PageTarget, Surface, Variant, WriteSetup
 from querycheck.sql import QueryShape, QueryTimer, group_queries
-
-from .registry import AnyCase, PageTarget, Surface, Variant
-from .write_setups import WriteSetup
 
 
 @dataclass(frozen=True)
 class RenderedPage:
     response: HttpResponseBase
-    rows: list[Any]
+    rows: list[Any]  # what the page or endpoint showed (empty for an aggregate or an export)
+    n: int  # the case's N: the rows shown, the lines exported, or what an aggregate covered
     body: bytes
 
     @property
@@ -57,14 +57,10 @@ def render_page(url: str, *, user: Any = None, keep_body: bool = True) -> Render
 
 def run_write(case: AnyCase, variant: Variant, setup: WriteSetup) -> RenderedPage:
     """POST a write case's request as its setup's user (no CSRF: this runs server-side)."""
-    name = case.api_names.get(variant)
-    if name is None:
-        raise ValueError(f"{case.slug}: the {variant} variant has no endpoint")
-    url = reverse(name, kwargs=setup.kwargs)
+    url = case.url("api", variant, PageTarget(kwargs=setup.kwargs), limit=None)
     body = json.dumps(setup.body) if setup.body is not None else ""
     request = RequestFactory().post(url, data=body, content_type="application/json")
     request._dont_enforce_csrf_checks = True  # type: ignore[attr-defined]
-    request.in_process_measurement = True  # type: ignore[attr-defined]  # not throttled
     return _call(request, url, user=setup.user)
 
 
@@ -74,18 +70,24 @@ def _call(request: HttpRequest, url: str, *, user: Any, keep_body: bool = True) 
     request.session = SessionStore()
     match = resolve(urlsplit(url).path)
     request.resolver_match = match
-    response = match.func(request, *match.args, **match.kwargs)
-    if asyncio.iscoroutine(response):
-        # An async view: run it to completion here. Its ORM calls come back to this thread
-        # (thread-sensitive), so they run on this connection and are counted like the rest.
-        response = async_to_sync(_finish)(response)
+    with recording() as output:
+        response = match.func(request, *match.args, **match.kwargs)
+        if asyncio.iscoroutine(response):
+            # An async view: run it to completion here. Its ORM calls come back to this thread
+            # (thread-sensitive), so they run on this connection and are counted like the rest.
+            response = async_to_sync(_finish)(response)
     rows: list[Any] = []
-    if hasattr(response, "case_rows"):  # a case's API view (a DRF Response is a template one)
-        rows = list(response.case_rows)
+    context: Any = {}
     if isinstance(response, SimpleTemplateResponse):
         context = response.context_data or {}
         response.render()
-        rows = rows or _rows_of(context)
+    if output.reported:  # a case view said what it showed (core.case_output)
+        rows = output.rows
+        n = output.n
+    else:  # the admin's changelist: Django's own view, whose context holds the rows
+        changelist = context.get("cl")
+        rows = list(changelist.result_list) if changelist is not None else []
+        n = len(rows)
     if isinstance(response, StreamingHttpResponse):
         kept, lines = [], 0
         for chunk in cast("Iterator[bytes]", response.streaming_content):  # a sync view's
@@ -93,23 +95,16 @@ def _call(request: HttpRequest, url: str, *, user: Any, keep_body: bool = True) 
             if keep_body:
                 kept.append(chunk)
         body = b"".join(kept)
-        rows = [None] * lines
+        n = lines
     else:
         body = response.content
-        if not rows and response.get("Content-Type") == "application/x-ndjson":
-            rows = [None] * body.count(b"\n")
-    return RenderedPage(response=response, rows=rows, body=body)
+        if not output.reported and response.get("Content-Type") == "application/x-ndjson":
+            n = body.count(b"\n")
+    return RenderedPage(response=response, rows=rows, n=n, body=body)
 
 
 async def _finish(coroutine: Any) -> Any:
     return await coroutine
-
-
-def _rows_of(context: Any) -> list[Any]:
-    if "rows" in context:
-        return list(context["rows"])
-    changelist = context.get("cl")  # the admin's ChangeList
-    return list(changelist.result_list) if changelist is not None else []
 
 
 @dataclass(frozen=True)
@@ -172,7 +167,7 @@ def measure(
     while len(timings) < repeat and more_time(timings):
         timings.append(_timed(lambda: render_page(url, user=user)))
     shapes = group_queries(_with_precise_times(captured.captured_queries, timer))
-    n = len(page.rows)
+    n = page.n
     return Measurement(
         variant=variant,
         url=url,
@@ -226,7 +221,7 @@ def _measure_write(
     while len(timings) < repeat and more(timings):
         timings.append(in_rollback(lambda setup: _timed(lambda: run_write(case, variant, setup))))
     shapes = group_queries(_with_precise_times(queries, timer))
-    rows = len(page.rows)
+    rows = page.n
     return Measurement(
         variant=variant,
         url="",  # a POST made inside a rolled-back transaction: nothing to link to

@@ -9,7 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.safestring import mark_safe
 
-from core.case_views import DEFAULT_LIMIT, MAX_LIMIT, InvalidParameterError, int_parameter
+from core.case_params import DEFAULT_LIMIT, MAX_LIMIT, InvalidParameterError, int_parameter
 
 from .charts import Bar, bar_chart
 from .measure import Measurement, measure

@@ -36,8 +36,8 @@ from typing import Any
 PROJECT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 VARIANTS = {
-    "naive": "/api/v1/naive/feed/?limit=20",
-    "optimized": "/api/v1/optimized/feed/?limit=20",
+    "naive": "/api/v1/naive/post-feed/?limit=20",
+    "optimized": "/api/v1/optimized/post-feed/?limit=20",
 }
 # Run with `manage.py shell -c` under the server's settings; each prints one JSON line.
 PREPARE_WRITERS = """

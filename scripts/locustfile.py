@@ -17,7 +17,7 @@ import os
 from locust import FastHttpUser, constant, task
 from locust.contrib.fasthttp import ResponseContextManager
 
-PATH = os.environ.get("LOADTEST_PATH", "/api/v1/optimized/feed/?limit=20")
+PATH = os.environ.get("LOADTEST_PATH", "/api/v1/optimized/post-feed/?limit=20")
 TOKENS = [token for token in os.environ.get("LOADTEST_TOKENS", "").split(",") if token]
 SLUG = os.environ.get("LOADTEST_SLUG", "")
 # As a TLS-terminating proxy would say: production settings redirect plain HTTP.

@@ -161,6 +161,8 @@ SPECTACULAR_SETTINGS = {
         "slug": {"type": "string", "pattern": "^[-a-zA-Z0-9_]+$"},
         # users.converters: a username, never "me" (that address is your own account).
         "username": {"type": "string", "pattern": "^(?!me$)[\\w.@+-]{1,150}$"},
+        # blog.converters: the formats an export writes.
+        "export_format": {"type": "string", "enum": ["ndjson", "csv"]},
     },
     # Swagger UI and Redoc from drf-spectacular-sidecar's static files: no CDN.
     "SWAGGER_UI_DIST": "SIDECAR",

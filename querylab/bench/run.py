@@ -28,7 +28,7 @@ from django.test import Client, override_settings
 from django.urls import reverse
 
 from blog.demo_data import flush_demo_data
-from core.case_views import MAX_LIMIT
+from core.case_params import MAX_LIMIT
 from querycheck.capture import capture_queries
 from users.models import User
 
@@ -275,7 +275,7 @@ def _rows(case: AnyCase, url: str, client: WsgiClient) -> int:
             return body.count(b"\n")
         return len(data["results"]) if isinstance(data, dict) and "results" in data else 1
     staff = User.objects.filter(is_staff=True).first() if case.staff_only else None
-    return len(render_page(url, user=staff).rows)
+    return render_page(url, user=staff).n
 
 
 def _staff_cookie() -> str:

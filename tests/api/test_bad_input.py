@@ -171,12 +171,12 @@ def test_bad_comments_write_nothing(author_client, raw) -> None:
 @pytest.mark.parametrize(
     "url",
     [
-        "/api/v1/naive/posts/?limit=-1",
-        "/api/v1/optimized/feed/?limit=1e3",
-        "/api/v1/naive/commented/",
-        "/api/v1/optimized/commented/?viewer=abc",
-        "/api/v1/naive/pages/?after=yesterday",
-        "/api/v1/optimized/pages/?page=0",
+        "/api/v1/naive/post-list/?limit=-1",
+        "/api/v1/optimized/post-feed/?limit=1e3",
+        "/api/v1/naive/posts-i-commented/",
+        "/api/v1/optimized/posts-i-commented/?viewer=abc",
+        "/api/v1/naive/deep-pagination/?after=yesterday",
+        "/api/v1/optimized/deep-pagination/?page=0",
     ],
 )
 def test_bad_case_parameters_are_400(client, url) -> None:
@@ -185,7 +185,7 @@ def test_bad_case_parameters_are_400(client, url) -> None:
 
 def test_unknown_user_and_post_are_404(client) -> None:
     assert_problem(client.get("/api/v1/users/nobody/"), HTTPStatus.NOT_FOUND)
-    assert_problem(client.get("/api/v1/optimized/posts/nope/"), HTTPStatus.NOT_FOUND)
+    assert_problem(client.get("/api/v1/optimized/post-detail/nope/"), HTTPStatus.NOT_FOUND)
 
 
 def test_method_not_allowed_is_a_problem(client) -> None:

@@ -25,7 +25,7 @@ def rows(n: int, **overrides):
     ]
 
 
-@pytest.mark.parametrize("url", [IMPORT, "/api/v1/naive/posts/import/"])
+@pytest.mark.parametrize("url", [IMPORT, "/api/v1/naive/post-import/"])
 def test_import_creates_every_row(author_client, author, news, url) -> None:
     TagFactory.create(name="django", slug="django")
 
@@ -38,7 +38,7 @@ def test_import_creates_every_row(author_client, author, news, url) -> None:
     assert all([t.slug for t in p.tags.all()] == ["django"] for p in posts)
 
 
-@pytest.mark.parametrize("url", [IMPORT, "/api/v1/naive/posts/import/"])
+@pytest.mark.parametrize("url", [IMPORT, "/api/v1/naive/post-import/"])
 def test_one_bad_row_writes_nothing_and_is_named(author_client, news, url) -> None:
     batch = rows(4)
     batch[2]["category"] = "nowhere"
@@ -98,9 +98,7 @@ def test_import_needs_a_login(client, news) -> None:
     assert not Post.objects.exists()
 
 
-@pytest.mark.parametrize(
-    "url", ["/api/v1/posts/publish-drafts/", "/api/v1/naive/posts/publish-drafts/"]
-)
+@pytest.mark.parametrize("url", ["/api/v1/posts/publish-drafts/", "/api/v1/naive/bulk-publish/"])
 def test_publish_drafts_touches_only_the_requesters(author_client, author, url) -> None:
     mine = PostFactory.create_batch(2, author=author, draft=True)
     theirs = PostFactory.create(draft=True)
@@ -117,7 +115,7 @@ def test_publish_drafts_touches_only_the_requesters(author_client, author, url) 
     assert theirs.status == "draft"
 
 
-@pytest.mark.parametrize("url", ["/api/v1/posts/retitle/", "/api/v1/naive/posts/retitle/"])
+@pytest.mark.parametrize("url", ["/api/v1/posts/retitle/", "/api/v1/naive/bulk-update/"])
 def test_retitle_only_own_posts_all_or_nothing(author_client, author, url) -> None:
     mine = PostFactory.create(author=author, title="Old")
     theirs = PostFactory.create(title="Theirs")

@@ -70,7 +70,7 @@ def test_fifty_posts_with_one_title_all_succeed() -> None:
 
 @pytest.mark.parametrize(
     ("path", "signal"),
-    [("/api/v1/posts/import/", post_init), ("/api/v1/naive/posts/import/", pre_save)],
+    [("/api/v1/posts/import/", post_init), ("/api/v1/naive/post-import/", pre_save)],
     ids=["optimized", "naive"],
 )
 def test_parallel_imports_of_the_same_titles_all_succeed(path: str, signal: ModelSignal) -> None:

@@ -108,7 +108,7 @@ def test_another_media_type_is_still_refused(author_client, news) -> None:
 
 @pytest.mark.parametrize("method", ["post", "put", "delete"])
 @pytest.mark.parametrize(
-    "path", ["/api/v1/naive/async-counts/", "/api/v1/optimized/async-counts/", "/api/v1/stats/"]
+    "path", ["/api/v1/naive/async-gather/", "/api/v1/optimized/async-gather/", "/api/v1/stats/"]
 )
 def test_a_method_an_endpoint_lacks_is_a_405_problem_for_everyone(author, method, path) -> None:
     """Before the async endpoints were DRF views, a browser session's POST met Django's HTML

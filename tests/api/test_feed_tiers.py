@@ -31,7 +31,7 @@ def parsed(body: bytes) -> Any:
 def test_values_tier_returns_the_optimized_feed(client: Any) -> None:
     build_data("posts", 8)
 
-    optimized = client.get("/api/v1/optimized/feed/", {"limit": 6})
+    optimized = client.get("/api/v1/optimized/post-feed/", {"limit": 6})
     values = client.get("/api/v1/values/feed/", {"limit": 6})
 
     assert optimized.status_code == values.status_code == HTTPStatus.OK
@@ -61,7 +61,7 @@ def test_a_tier_costs_the_same_queries_at_any_size(tier: Any, queries: int) -> N
 def test_database_json_is_the_optimized_feed_by_the_same_schema(client: Any) -> None:
     build_data("posts", 8)
 
-    optimized = client.get("/api/v1/optimized/feed/", {"limit": 6})
+    optimized = client.get("/api/v1/optimized/post-feed/", {"limit": 6})
     database = client.get("/api/v1/db-json/feed/", {"limit": 6})
 
     assert database.status_code == HTTPStatus.OK

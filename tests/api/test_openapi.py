@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from django.urls import URLResolver, get_resolver
+from django.views.generic import RedirectView
 from pydantic import BaseModel
 from pydantic.json_schema import model_json_schema
 
@@ -31,6 +32,8 @@ def api_paths() -> set[str]:
     for pattern in get_resolver().url_patterns:
         if isinstance(pattern, URLResolver) and str(pattern.pattern) == "api/v1/":
             for child in pattern.url_patterns:
+                if issubclass(getattr(child.callback, "view_class", object), RedirectView):
+                    continue  # a case's former address: not an endpoint, not documented
                 # Every endpoint is a DRF (or adrf) view, so DRF's schema sees it.
                 assert hasattr(getattr(child, "callback", None), "cls"), child
                 route = re.sub(r"\(\?P<(\w+)>[^)]*\)", r"{\1}", str(child.pattern))  # re_path
@@ -62,26 +65,28 @@ def test_writes_document_their_bodies_and_problems(schema) -> None:
 def declared_models() -> set[type[BaseModel]]:
     """Every Pydantic model an endpoint declares as a body, and the problem document."""
     models: set[type[BaseModel]] = {Problem}
-    for cls in api_view_classes():
-        found = list(getattr(cls, "request_models", {}).values())
-        for responses in getattr(cls, "response_models", {}).values():
+    for view in api_views():
+        found = list(getattr(view, "request_models", {}).values())
+        for responses in getattr(view, "response_models", {}).values():
             found += list(responses.values())
-        if hasattr(cls, "response_model") and hasattr(cls, "item_model"):
-            found.append(cls.response_model())
+        if hasattr(view, "response_model"):
+            found.append(view.response_model())
         models |= {model for model in found if isinstance(model, type)}
     return {model for model in models if issubclass(model, BaseModel)}
 
 
-def api_view_classes() -> list[type]:
-    classes = []
+def api_views() -> list[Any]:
+    """Every endpoint's view, made as DRF's schema generator makes it: with its mount's
+    arguments (a case view's case and variant)."""
+    views = []
     pending = list(get_resolver().url_patterns)
     while pending:
         pattern = pending.pop()
         if isinstance(pattern, URLResolver):
             pending += pattern.url_patterns
         elif hasattr(pattern.callback, "cls"):
-            classes.append(pattern.callback.cls)
-    return classes
+            views.append(pattern.callback.cls(**getattr(pattern.callback, "initkwargs", {})))
+    return views
 
 
 def test_no_two_schemas_share_a_component_name() -> None:
@@ -128,7 +133,7 @@ def test_read_endpoints_behind_a_login_document_401_and_403(schema) -> None:
 
 
 def test_async_endpoints_are_documented(schema) -> None:
-    for path in ["/api/v1/naive/async-counts/", "/api/v1/optimized/async-counts/"]:
+    for path in ["/api/v1/naive/async-gather/", "/api/v1/optimized/async-gather/"]:
         assert "200" in schema["paths"][path]["get"]["responses"]
     assert "200" in schema["paths"]["/api/v1/posts/{slug}/links/"]["get"]["responses"]
 

@@ -85,19 +85,29 @@ ATTEMPTS: dict[tuple[str, str], tuple[Callable[[Owned], Any], set[int]]] = {
         {HTTPStatus.UNPROCESSABLE_ENTITY},
     ),
 }
-for prefix in ("/api/v1/", "/api/v1/naive/"):
+# The public write endpoints, and each write case's variants (where the lab is enabled).
+WRITE_ROUTES = [
+    {"import": "posts/import/", "publish": "posts/publish-drafts/",
+     "retitle": "posts/retitle/", "view": "posts/{slug}/view/"},
+    *(
+        {"import": f"{variant}/post-import/", "publish": f"{variant}/bulk-publish/",
+         "retitle": f"{variant}/bulk-update/", "view": f"{variant}/view-counter/{{slug}}/"}
+        for variant in ("naive", "optimized")
+    ),
+]  # fmt: skip
+for routes in WRITE_ROUTES:
     ATTEMPTS |= {
-        ("POST", f"{prefix}posts/import/"): (
+        ("POST", f"/api/v1/{routes['import']}"): (
             lambda o: {"posts": [post_as(o)]},
             {HTTPStatus.UNPROCESSABLE_ENTITY},
         ),
         # Publishes the intruder's own drafts (none), never the owner's.
-        ("POST", f"{prefix}posts/publish-drafts/"): (lambda o: None, {HTTPStatus.OK}),
-        ("POST", f"{prefix}posts/retitle/"): (
+        ("POST", f"/api/v1/{routes['publish']}"): (lambda o: None, {HTTPStatus.OK}),
+        ("POST", f"/api/v1/{routes['retitle']}"): (
             lambda o: {"posts": [{"slug": o.post.slug, "title": "Taken"}]},
             {HTTPStatus.UNPROCESSABLE_ENTITY},
         ),
-        ("POST", f"{prefix}posts/{{slug}}/view/"): (lambda o: None, {HTTPStatus.OK}),
+        ("POST", f"/api/v1/{routes['view']}"): (lambda o: None, {HTTPStatus.OK}),
     }
 
 

@@ -33,7 +33,7 @@ STORABLE = [
     "2026-01-01T00:00:00-23:59,1",
     "2026-01-01T00:00:00Z,1",
 ]
-PAGE_URLS = ["/optimized/pages/", "/api/v1/optimized/pages/"]
+PAGE_URLS = ["/optimized/deep-pagination/", "/api/v1/optimized/deep-pagination/"]
 
 
 def feed_cursor(position: str) -> str:

@@ -89,8 +89,8 @@ def test_one_aggregate_query_gives_the_same_numbers(django_assert_num_queries) -
 async def test_async_counts_endpoint(async_client, own_connection_closed) -> None:
     await sync_to_async(PostFactory.create_batch)(2, comments=1)
 
-    naive = await async_client.get("/api/v1/naive/async-counts/")
-    optimized = await async_client.get("/api/v1/optimized/async-counts/")
+    naive = await async_client.get("/api/v1/naive/async-gather/")
+    optimized = await async_client.get("/api/v1/optimized/async-gather/")
 
     assert naive.status_code == optimized.status_code == HTTPStatus.OK
     assert naive.json() == optimized.json()
@@ -111,6 +111,6 @@ async def test_async_feed_page(async_client, own_connection_closed) -> None:
 @pytest.mark.asyncio
 @pytest.mark.django_db(transaction=True)
 async def test_posting_to_the_async_counts_is_refused(async_client, own_connection_closed) -> None:
-    response = await async_client.post("/api/v1/optimized/async-counts/")
+    response = await async_client.post("/api/v1/optimized/async-gather/")
 
     assert response.status_code == HTTPStatus.METHOD_NOT_ALLOWED

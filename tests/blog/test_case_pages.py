@@ -45,7 +45,7 @@ def test_variant_pages_link_to_each_other_and_the_lab(client) -> None:
 
     html = client.get(reverse("blog:post-list-naive"), {"limit": 5}).content.decode()
 
-    assert 'href="/optimized/posts/?limit=5"' in html
+    assert 'href="/optimized/post-list/?limit=5"' in html
     assert reverse("querylab:case", kwargs={"slug": "post-list"}) in html
 
 

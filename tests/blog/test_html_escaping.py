@@ -70,8 +70,8 @@ def test_every_html_page_shows_it_escaped(client: Any, hostile_post: Post) -> No
             shown_on.append(url)
 
     # The text does reach the pages, escaped: the feed, the list and the detail at least.
-    assert {"/naive/feed/", "/optimized/feed/"} <= {url.split("?")[0] for url in shown_on}
-    detail = f"/optimized/posts/{hostile_post.slug}/"
+    assert {"/naive/post-feed/", "/optimized/post-feed/"} <= {url.split("?")[0] for url in shown_on}
+    detail = f"/optimized/post-detail/{hostile_post.slug}/"
     assert escape(HOSTILE) in client.get(detail).content.decode()
 
 

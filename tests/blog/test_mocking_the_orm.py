@@ -21,7 +21,7 @@ from tests.factories import PostFactory
 
 pytestmark = pytest.mark.django_db
 
-NAIVE, OPTIMIZED = "/naive/posts/?limit=5", "/optimized/posts/?limit=5"
+NAIVE, OPTIMIZED = "/naive/post-list/?limit=5", "/optimized/post-list/?limit=5"
 
 
 @pytest.fixture

@@ -25,7 +25,7 @@ from users.models import User
 pytestmark = pytest.mark.django_db
 
 FEED = "/api/v1/posts/"
-KEYSET = "/api/v1/optimized/pages/"
+KEYSET = "/api/v1/optimized/deep-pagination/"
 MINUTES = st.integers(min_value=0, max_value=3)
 
 

@@ -102,7 +102,8 @@ def test_bulk_writes_invalidate_too(
 def test_a_cold_key_is_filled_by_one_request_while_others_wait(django_assert_num_queries) -> None:
     key = f"stats:{stats.stats_version()}"
     assert cache.add(f"{key}:lock", 1)  # another request is computing
-    filler = threading.Timer(0.2, lambda: cache.set(key, b'{"filled": true}'))
+    filled = stats.CachedStats(posts=7, body=b'{"filled": true}')
+    filler = threading.Timer(0.2, lambda: cache.set(key, filled))
     filler.start()
 
     with django_assert_num_queries(0):

@@ -85,20 +85,20 @@ def test_client_optimized(client):
 @pytest.mark.django_db
 def test_client_naive_not_exempt(client):
     build_data("posts", 5)
-    assert client.get("/api/v1/naive/posts/?limit=5").status_code == 200
+    assert client.get("/api/v1/naive/post-list/?limit=5").status_code == 200
 
 
 @pytest.mark.django_db
 def test_client_naive_exempt_path(client):
     build_data("posts", 5)
-    assert client.get("/naive/feed/?limit=5").status_code == 200
+    assert client.get("/naive/post-feed/?limit=5").status_code == 200
 
 
 @pytest.mark.django_db
 @pytest.mark.allow_n_plus_one
 def test_client_naive_allowed(client):
     build_data("posts", 5)
-    assert client.get("/api/v1/naive/feed/?limit=5").status_code == 200
+    assert client.get("/api/v1/naive/post-feed/?limit=5").status_code == 200
 
 
 @pytest.mark.asyncio
@@ -108,7 +108,7 @@ async def test_async_client_naive_not_exempt(async_client):
     from django.db import connections
     await sync_to_async(build_data)("posts", 5)
     try:
-        await async_client.get("/api/v1/naive/posts/?limit=5")
+        await async_client.get("/api/v1/naive/post-list/?limit=5")
     finally:
         await sync_to_async(connections.close_all)()
 """
@@ -120,7 +120,7 @@ asyncio_default_fixture_loop_scope = function
 n_plus_one_requests = true
 n_plus_one_exempt_paths =
     /lab/
-    /naive/feed/
+    /naive/post-feed/
 """
 
 

@@ -78,7 +78,7 @@ async def test_capture_sees_the_queries_of_asgi_requests(
     with assert_num_queries(3):
         feed = await async_client.get("/async/feed/", {"limit": 5})
     with assert_num_queries(4):
-        counts = await async_client.get("/api/v1/naive/async-counts/")
+        counts = await async_client.get("/api/v1/naive/async-gather/")
 
     assert feed.status_code == counts.status_code == HTTPStatus.OK
     assert counts.json()["posts"] == 5

@@ -63,7 +63,7 @@ def test_pages_without_data_are_null_rather_than_broken(client, db) -> None:
     cases = {entry["slug"]: entry for entry in client.get("/lab/cases.json").json()["cases"]}
 
     assert cases["post-detail"]["urls"]["naive"]["page"] is None
-    assert cases["post-list"]["urls"]["naive"]["page"] == "/naive/posts/"
+    assert cases["post-list"]["urls"]["naive"]["page"] == "/naive/post-list/"
 
 
 def test_index_groups_cases_by_technique(client, seeded) -> None:
@@ -153,7 +153,7 @@ def test_lab_runs_the_api_when_asked(client, seeded) -> None:
     response = client.get(url, {"n": 3, "via": "api"})
 
     naive, optimized = response.context["measurements"]
-    assert naive.url.startswith("/api/v1/naive/feed/")
+    assert naive.url.startswith("/api/v1/naive/post-feed/")
     assert (naive.queries, optimized.queries) == (1 + 9 * 3, 3)
     assert client.get(url, {"via": "carrier-pigeon"}).status_code == HTTPStatus.BAD_REQUEST
 
@@ -226,7 +226,7 @@ PAGE_QUERY_CEILING = 5_000
 
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.slug)
 def test_one_page_request_stays_within_the_query_ceiling(case) -> None:
-    from core.case_views import MAX_LIMIT
+    from core.case_params import MAX_LIMIT
 
     assert case.naive_queries.at(MAX_LIMIT) <= PAGE_QUERY_CEILING
     assert case.optimized_queries.at(MAX_LIMIT) <= PAGE_QUERY_CEILING

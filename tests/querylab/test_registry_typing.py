@@ -20,7 +20,7 @@ PAIRS = textwrap.dedent(
         post_list_naive,
         post_list_optimized,
     )
-    from querylab.selector_types import ListSelector, Pair
+    from core.cases import ListSelector, Pair
     from blog.authors import user_directory_optimized
 
     right = Pair[ListSelector[Post]](naive=post_list_naive, optimized=post_list_optimized)

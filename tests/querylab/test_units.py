@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from querylab.formulas import Formula
+from core.formulas import Formula
 from querylab.registry import CASES, TECHNIQUES
 
 

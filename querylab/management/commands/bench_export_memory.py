@@ -18,7 +18,7 @@ from querylab.bench.run import production_like
 from querylab.bench.wsgi import WsgiClient
 from querylab.measure import peak_memory
 
-URLS = {"list": "/api/v1/naive/posts/export.ndjson", "streaming": "/api/v1/posts/export.ndjson"}
+URLS = {"list": "/api/v1/naive/post-export/ndjson/", "streaming": "/api/v1/posts/export.ndjson"}
 POSTS_PER_USER = 100
 
 

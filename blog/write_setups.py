@@ -8,26 +8,17 @@ compare the naive and optimized results.
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
 
 from django.utils import timezone
 
-from blog.models import Category, Post, Tag
+from core.cases import WriteSetup
 from users.models import User
+
+from .models import Category, Post, Tag
 
 LAB_CATEGORY = "lab-imports"
 LAB_TAGS = ("django", "orm")
-
-
-@dataclass(frozen=True)
-class WriteSetup:
-    user: User
-    body: Any = None
-    kwargs: dict[str, Any] = field(default_factory=dict)
-    # What the write changed, in a form two variants' results can be compared by.
-    outcome: Callable[[], Any] = lambda: None
 
 
 def _lab_user() -> User:
