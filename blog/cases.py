@@ -273,6 +273,25 @@ CASES: tuple[AnyCase, ...] = (
         target=busiest_commenter,
     ),
     Case(
+        slug="post-latest-comment",
+        title="Posts, each with its newest comment",
+        app="blog",
+        techniques=("annotate", "Subquery"),
+        naive_queries=Formula.parse("1 + N"),
+        optimized_queries=Formula.parse("1"),
+        grows_with_n=True,
+        scale="posts",
+        why="Asking each post for its newest comment is a query per post; Subquery(OuterRef) "
+        "picks each post's newest comment inside the posts query.",
+        docs_url=django_docs("ref/models/expressions/#subquery-expressions"),
+        selectors=Pair[ListSelector[Post]](
+            naive=selectors.post_latest_comment_naive,
+            optimized=selectors.post_latest_comment_optimized,
+        ),
+        template="blog/cases/post-latest-comment.html",
+        schema=schemas.PostLatestCommentOut,
+    ),
+    Case(
         slug="post-titles",
         title="A title list without the bodies",
         app="blog",

@@ -6,6 +6,8 @@ every query, including counts and prefetches. Querysets order explicitly where o
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -81,6 +83,9 @@ class Post(models.Model):
     viewer_commented: bool
     author_name: str
     body_length: int
+    latest_comment_body: str | None
+    latest_comment_author: str | None
+    latest_comment_at: datetime | None
 
     class Meta:
         indexes = [

@@ -169,6 +169,16 @@ class PostTitleOut(Out):
     published_at: datetime | None
 
 
+class PostLatestCommentOut(Out):
+    """post-latest-comment: each post with its newest comment, when it has one."""
+
+    title: str
+    slug: str
+    latest_comment_body: str | None
+    latest_comment_author: str | None
+    latest_comment_at: datetime | None
+
+
 class PostReadingOut(Out):
     """`GET /api/v1/posts/reading-list/`: titles with a reading time, computed from the body's
     length counted by the database (`Length("body")`, selectors.post_reading_list), so the list

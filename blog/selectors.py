@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TypedDict
 
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Length
 from django.shortcuts import get_object_or_404
 
@@ -195,6 +195,41 @@ def post_commented_flags_optimized(*, viewer_id: int, limit: int) -> QuerySet[Po
     commented = Comment.objects.filter(post=OuterRef("pk"), author_id=viewer_id)
     return (
         Post.objects.published().annotate(viewer_commented=Exists(commented)).newest_first()[:limit]
+    )
+
+
+# post-latest-comment: one row of a related table per row, chosen by an order.
+
+
+def post_latest_comment_naive(*, limit: int) -> list[Post]:
+    """Ask each post for its newest comment (and its author), one query per post.
+
+    Queries: 1 + N.
+    """
+    posts = list(Post.objects.published().newest_first()[:limit])
+    for post in posts:
+        newest = post.comments.select_related("author").newest_first().first()
+        post.latest_comment_body = newest.body if newest else None
+        post.latest_comment_author = newest.author.username if newest else None
+        post.latest_comment_at = newest.created_at if newest else None
+    return posts
+
+
+def post_latest_comment_optimized(*, limit: int) -> QuerySet[Post]:
+    """Pick each post's newest comment inside the posts query: a correlated subquery per column,
+    each served by the (post, created_at) index.
+
+    Queries: 1.
+    """
+    newest = Comment.objects.filter(post=OuterRef("pk")).newest_first()
+    return (
+        Post.objects.published()
+        .annotate(
+            latest_comment_body=Subquery(newest.values("body")[:1]),
+            latest_comment_author=Subquery(newest.values("author__username")[:1]),
+            latest_comment_at=Subquery(newest.values("created_at")[:1]),
+        )
+        .newest_first()[:limit]
     )
 
 

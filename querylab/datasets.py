@@ -205,6 +205,7 @@ DISCRIMINATING = DatasetSpec(
         CommentSpec(post=1, author=1, minute=70),
         CommentSpec(post=3, author=0, minute=31),
         CommentSpec(post=3, author=2, minute=32),
+        CommentSpec(post=3, author=1, minute=32),  # a tie for post 3's newest comment
         CommentSpec(post=7, author=3, minute=95),
         CommentSpec(post=8, author=1, minute=6),
         CommentSpec(post=9, author=0, minute=1),  # on a draft

@@ -105,17 +105,17 @@ MUTATIONS = [
         (COUNTS,),
     ),
     Mutation(
-        "feed page: optimized selector swapped for the naive one",
-        "blog/urls.py",
-        "views.PostFeedView.as_view(selector=s.post_feed_optimized)",
-        "views.PostFeedView.as_view(selector=s.post_feed_naive)",
+        "post-feed: the declaration's optimized selector swapped for the naive one",
+        "blog/cases.py",
+        "naive=selectors.post_feed_naive, optimized=selectors.post_feed_optimized",
+        "naive=selectors.post_feed_naive, optimized=selectors.post_feed_naive",
         (COUNTS,),
     ),
     Mutation(
         "users API: optimized selector swapped for the naive one",
         "blog/api_urls.py",
-        'path("users/", api.UserCollectionAPI.as_view(selector=authors.user_directory_optimized)',
-        'path("users/", api.UserCollectionAPI.as_view(selector=authors.user_directory_naive)',
+        "UserCollectionAPI.as_view(selector=authors.user_directory_optimized,",
+        "UserCollectionAPI.as_view(selector=authors.user_directory_naive,",
         ("tests/api/test_users_api.py",),
     ),
     Mutation(
