@@ -331,7 +331,7 @@ class PostExportAPI(CaseVariantMixin, APIView):
     # One row per line in NDJSON; CSV has the same columns, with a header line.
     response_models = {
         "GET": {
-            (200, CONTENT_TYPES["ndjson"]): exports.PostExportRow,
+            (200, CONTENT_TYPES["ndjson"]): schemas.PostExportRow,
             (200, "text/csv"): OpenApiTypes.STR,
         }
     }
@@ -363,16 +363,16 @@ class StatsAPI(CaseVariantMixin, APIView):
     or served from the cache.
     """
 
-    response_models = {"GET": {200: stats.StatsOut}}
+    response_models = {"GET": {200: schemas.StatsOut}}
 
     def get(self, request: Request) -> HttpResponse:
-        compute: Callable[[], stats.StatsOut | stats.CachedStats] = self.variant_code(
+        compute: Callable[[], schemas.StatsOut | stats.CachedStats] = self.variant_code(
             stats.stats_cached
         )
         result = compute()
         if isinstance(result, stats.CachedStats):
             posts, body = result
         else:
-            posts, body = result.totals.posts, stats.STATS.dump_json(result)
+            posts, body = result.totals.posts, schemas.STATS.dump_json(result)
         report_count(posts)  # the case's N: the published posts the numbers cover
         return HttpResponse(body, content_type="application/json")

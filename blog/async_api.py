@@ -9,7 +9,6 @@ from collections.abc import Awaitable, Callable
 from http import HTTPStatus
 
 from django.http import HttpResponse
-from pydantic import BaseModel, RootModel, TypeAdapter
 from rest_framework.permissions import IsAdminUser
 from rest_framework.request import Request
 
@@ -17,9 +16,9 @@ from core.api import AsyncAPIView, ProblemError, json_response
 from core.case_output import report_count
 from core.case_views import CaseVariantMixin
 
-from .async_reads import POST_COUNTS, PostCounts
 from .link_checker import LinkChecker, links_in
 from .models import Post
+from .schemas import LINK_RESULTS, POST_COUNTS, LinkResultListOut, PostCounts
 
 
 class PostCountsAPI(CaseVariantMixin, AsyncAPIView):
@@ -33,22 +32,6 @@ class PostCountsAPI(CaseVariantMixin, AsyncAPIView):
         counts = await count()
         report_count(counts.posts)  # the case's N: the posts counted
         return json_response(POST_COUNTS, counts)
-
-
-class LinkResultOut(BaseModel):
-    """One checked link: its HTTP status, or why it could not be fetched."""
-
-    url: str
-    status: int | None
-    error: str | None
-    milliseconds: float
-
-
-class LinkResultListOut(RootModel[list[LinkResultOut]]):
-    """Every link of the post, in order of first appearance."""
-
-
-LINK_RESULTS = TypeAdapter(LinkResultListOut)
 
 
 class PostLinksAPI(AsyncAPIView):

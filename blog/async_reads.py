@@ -10,21 +10,11 @@ from __future__ import annotations
 import asyncio
 
 from django.db.models import Count, Q
-from pydantic import BaseModel, TypeAdapter
 
 from .choices import PostStatus
 from .models import Comment, Post
+from .schemas import PostCounts
 from .selectors import feed_queryset
-
-
-class PostCounts(BaseModel):
-    posts: int
-    published: int
-    comments: int
-    authors: int
-
-
-POST_COUNTS = TypeAdapter(PostCounts)
 
 
 async def post_counts_gathered() -> PostCounts:

@@ -437,7 +437,7 @@ CASES: tuple[AnyCase, ...] = (
         "tables into memory (and each post's tags lazily); Count() and aggregates return "
         "just the numbers.",
         docs_url=django_docs("topics/db/aggregation/"),
-        selectors=Pair[Callable[[], stats.StatsOut]](
+        selectors=Pair[Callable[[], schemas.StatsOut]](
             naive=stats.stats_naive, optimized=stats.stats_optimized
         ),
         api_view=api.StatsAPI,
@@ -455,7 +455,7 @@ CASES: tuple[AnyCase, ...] = (
         "warm hit serves the serialized bytes from the cache without touching the database.",
         docs_url=django_docs("topics/cache/#the-low-level-cache-api"),
         # The optimized variant serves the cached JSON bytes, never a model.
-        selectors=Pair[Callable[[], stats.StatsOut | stats.CachedStats]](
+        selectors=Pair[Callable[[], schemas.StatsOut | stats.CachedStats]](
             naive=stats.stats_optimized, optimized=stats.stats_cached
         ),
         code={
@@ -480,7 +480,7 @@ CASES: tuple[AnyCase, ...] = (
         why="Gathering four acount() calls looks concurrent, but the async ORM runs them one "
         "after another on a single thread; one aaggregate() query is the real saving.",
         docs_url=django_docs("topics/async/#queries-the-orm"),
-        selectors=Pair[Callable[[], Awaitable[async_reads.PostCounts]]](
+        selectors=Pair[Callable[[], Awaitable[schemas.PostCounts]]](
             naive=async_reads.post_counts_gathered, optimized=async_reads.post_counts_aggregated
         ),
         api_view=async_api.PostCountsAPI,

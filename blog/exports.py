@@ -14,31 +14,18 @@ from __future__ import annotations
 import csv
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any, Literal
 
 from django.db.models import QuerySet
-from pydantic import BaseModel, ConfigDict, TypeAdapter
 
 from .models import Post
+from .schemas import EXPORT_ROW, PostExportRow
 
 EXPORT_FIELDS = ("id", "title", "slug", "author__username", "category__slug", "published_at")
 CHUNK_SIZE = 500
 Format = Literal["ndjson", "csv"]
 
 
-class PostExportRow(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
-    id: int
-    title: str
-    slug: str
-    author: str
-    category: str
-    published_at: datetime | None
-
-
-ROW = TypeAdapter(PostExportRow)
 CSV_HEADER = list(PostExportRow.model_fields)
 
 
@@ -63,7 +50,7 @@ def encode(rows: Iterable[tuple[Any, ...]], fmt: Format) -> Iterator[bytes]:
     for values in rows:
         row = PostExportRow(**dict(zip(CSV_HEADER, values, strict=True)))
         if fmt == "ndjson":
-            yield ROW.dump_json(row) + b"\n"
+            yield EXPORT_ROW.dump_json(row) + b"\n"
         else:
             yield _csv_line([*row.model_dump(mode="json").values()])
 

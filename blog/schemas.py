@@ -17,6 +17,7 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    RootModel,
     StringConstraints,
     TypeAdapter,
     computed_field,
@@ -354,3 +355,72 @@ class UserDetailOut(Out):
 
 
 USER_DETAIL = TypeAdapter(UserDetailOut)
+
+
+# Bodies of the statistics, the async counts, the export and the link check.
+
+
+class Totals(BaseModel):
+    posts: int
+    comments: int
+    users: int
+
+
+class AuthorCount(BaseModel):
+    username: str
+    published_posts: int
+
+
+class TagCount(BaseModel):
+    name: str
+    slug: str
+    posts: int
+
+
+class StatsOut(BaseModel):
+    totals: Totals
+    top_authors: list[AuthorCount]
+    top_tags: list[TagCount]
+
+
+STATS = TypeAdapter(StatsOut)
+
+
+class PostCounts(BaseModel):
+    posts: int
+    published: int
+    comments: int
+    authors: int
+
+
+POST_COUNTS = TypeAdapter(PostCounts)
+
+
+class PostExportRow(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    id: int
+    title: str
+    slug: str
+    author: str
+    category: str
+    published_at: datetime | None
+
+
+EXPORT_ROW = TypeAdapter(PostExportRow)
+
+
+class LinkResultOut(BaseModel):
+    """One checked link: its HTTP status, or why it could not be fetched."""
+
+    url: str
+    status: int | None
+    error: str | None
+    milliseconds: float
+
+
+class LinkResultListOut(RootModel[list[LinkResultOut]]):
+    """Every link of the post, in order of first appearance."""
+
+
+LINK_RESULTS = TypeAdapter(LinkResultListOut)

@@ -16,12 +16,12 @@ from typing import NamedTuple
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Count, Q
-from pydantic import BaseModel, TypeAdapter
 
 from users.models import User
 
 from .choices import PostStatus
 from .models import Comment, Post, Tag
+from .schemas import STATS, AuthorCount, StatsOut, TagCount, Totals
 
 TOP = 5
 STATS_TTL = 300  # seconds: a safety net; invalidation is what keeps the numbers fresh
@@ -29,32 +29,6 @@ VERSION_KEY = "stats:version"
 LOCK_TTL = 30
 WAIT_FOR_LOCK = 2.0  # seconds another request may take to fill the cache before we compute
 logger = logging.getLogger(__name__)
-
-
-class Totals(BaseModel):
-    posts: int
-    comments: int
-    users: int
-
-
-class AuthorCount(BaseModel):
-    username: str
-    published_posts: int
-
-
-class TagCount(BaseModel):
-    name: str
-    slug: str
-    posts: int
-
-
-class StatsOut(BaseModel):
-    totals: Totals
-    top_authors: list[AuthorCount]
-    top_tags: list[TagCount]
-
-
-STATS = TypeAdapter(StatsOut)
 
 
 def stats_naive() -> StatsOut:

@@ -24,9 +24,9 @@ from pydantic import TypeAdapter
 from rest_framework.renderers import JSONRenderer
 
 from blog.drf_serializers import NestedPostSerializer
-from blog.schemas import PostListItemOut
+from blog.schemas import STATS, PostListItemOut
 from blog.selectors import post_list_optimized
-from blog.stats import STATS, stats_cached_json, stats_optimized
+from blog.stats import stats_cached_json, stats_optimized
 
 from .run import fresh_data
 

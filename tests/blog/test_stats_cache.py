@@ -11,7 +11,7 @@ import pytest
 from django.core.cache import cache
 from django.db import transaction
 
-from blog import stats
+from blog import schemas, stats
 from blog.models import Post
 from tests.factories import CommentFactory, PostFactory, UserFactory
 
@@ -25,8 +25,8 @@ def test_naive_optimized_and_cached_agree(client) -> None:
     PostFactory.create(draft=True)
     CommentFactory.create_batch(2)
 
-    naive = json.loads(stats.STATS.dump_json(stats.stats_naive()))
-    optimized = json.loads(stats.STATS.dump_json(stats.stats_optimized()))
+    naive = json.loads(schemas.STATS.dump_json(stats.stats_naive()))
+    optimized = json.loads(schemas.STATS.dump_json(stats.stats_optimized()))
     served = client.get(STATS).json()
 
     assert naive["totals"]["posts"] == 5  # three, and the two the comments are on

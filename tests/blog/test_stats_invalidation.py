@@ -27,8 +27,8 @@ from django.test import Client
 
 from blog import demo_data, services
 from blog.models import Category, Comment, NaiveAdminPost, Post, Tag
-from blog.schemas import CommentIn, PostImportIn, PostIn, PostPatchIn, PostRetitleIn
-from blog.stats import STATS, stats_cached_json, stats_optimized
+from blog.schemas import STATS, CommentIn, PostImportIn, PostIn, PostPatchIn, PostRetitleIn
+from blog.stats import stats_cached_json, stats_optimized
 from tests.factories import CategoryFactory, CommentFactory, PostFactory, TagFactory, UserFactory
 from users import services as user_services
 from users.models import Profile, User
