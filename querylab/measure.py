@@ -1,9 +1,11 @@
-"""Run one variant of a case through its real view and template, and measure what it cost.
+"""Run a case's variants through their real views and templates, and measure what they cost.
 
-The page is requested in-process with a RequestFactory request and the view resolved from the
-URL, so the lab measures exactly the code a browser would hit, minus the middleware (whose
-session and toolbar work would blur the comparison). The tests use `render_page` too, inside
-`django_assert_num_queries`.
+One engine (`measure_tiers`) for the lab, the bench and the tests: a count pass under
+querycheck's `capture_queries()`, a memory pass, and timed passes taken in turns. The lab's
+pages are requested in-process with a RequestFactory request and the view resolved from the
+URL, so it measures exactly the code a browser would hit, minus the middleware (whose session
+and toolbar work would blur the comparison); the bench sends the same requests through the WSGI
+handler. The tests use `render_page` too, inside `django_assert_num_queries`.
 """
 
 from __future__ import annotations
@@ -11,27 +13,28 @@ from __future__ import annotations
 import asyncio
 import json
 import statistics
+import threading
 import time
 import tracemalloc
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any, cast
+from typing import Any, Generic, Protocol, TypeVar, cast
 from urllib.parse import urlsplit
 
 from asgiref.sync import async_to_sync
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.sessions.backends.signed_cookies import SessionStore
-from django.db import connection, models, reset_queries, transaction
+from django.db import models, transaction
 from django.http import HttpRequest, HttpResponseBase, StreamingHttpResponse
 from django.template.response import SimpleTemplateResponse
 from django.test import RequestFactory
-from django.test.utils import CaptureQueriesContext
 from django.urls import resolve
 
 from core.case_output import recording
-from core.cases import AnyCase, PageTarget, Surface, Variant, WriteSetup
-from querycheck.sql import QueryShape, QueryTimer, group_queries
+from core.cases import VARIANTS, AnyCase, PageTarget, Surface, Variant, WriteSetup
+from querycheck.capture import CapturedQuery, capture_queries, group_captured
+from querycheck.sql import QueryShape
 
 
 @dataclass(frozen=True)
@@ -40,6 +43,10 @@ class RenderedPage:
     rows: list[Any]  # what the page or endpoint showed (empty for an aggregate or an export)
     n: int  # the case's N: the rows shown, the lines exported, or what an aggregate covered
     body: bytes
+
+    @property
+    def status_code(self) -> int:
+        return self.response.status_code
 
     @property
     def content(self) -> str:
@@ -107,6 +114,119 @@ async def _finish(coroutine: Any) -> Any:
     return await coroutine
 
 
+class Rendered(Protocol):
+    """What one request yields, however it was made: in-process, or through the WSGI handler."""
+
+    @property
+    def status_code(self) -> int: ...
+
+    @property
+    def n(self) -> int: ...
+
+    @property
+    def rows(self) -> list[Any]: ...
+
+
+RenderedT = TypeVar("RenderedT", bound=Rendered)
+# One request of one tier; `keep_body=False` drops a streamed body as it comes.
+Request = Callable[[bool], RenderedT]
+# How a tier makes its request, given what to do around it: reads just call `instrument(request)`;
+# a write makes its data inside a transaction, calls it, and rolls back, so that only the
+# request is measured and nothing stays changed.
+Instrument = Callable[[Request[RenderedT]], Any]
+Tier = Callable[[Instrument[RenderedT]], Any]
+
+
+@dataclass(frozen=True)
+class TierResult(Generic[RenderedT]):
+    page: RenderedT  # from the counted pass
+    queries: list[CapturedQuery]
+    peak_memory_bytes: int
+    timings_ms: tuple[float, ...]
+
+    @property
+    def shapes(self) -> list[QueryShape]:
+        return group_captured(self.queries)
+
+    @property
+    def database_ms(self) -> float:
+        return sum(query.seconds for query in self.queries) * 1000
+
+
+def counted(request: Request[RenderedT]) -> tuple[RenderedT, list[CapturedQuery]]:
+    """The count pass: one request with every query this thread runs captured
+    (querycheck.capture_queries, which also times each query with a monotonic clock). Other
+    threads' queries (another request to a threaded development server) are left out; an async
+    view's ORM calls come back to this thread, and are counted."""
+    me = threading.current_thread().name
+    with capture_queries() as captured:
+        page = request(True)
+    return page, [query for query in captured.queries if query.thread == me]
+
+
+def timed(request: Request[Any]) -> float:
+    """A timed pass: one request with no instrument but the clock, in milliseconds."""
+    started = time.perf_counter()
+    request(False)
+    return (time.perf_counter() - started) * 1000
+
+
+def measure_tiers(
+    tiers: Mapping[str, Tier[RenderedT]],
+    *,
+    repeat: int,
+    memory: bool = True,
+    warm_up: bool = False,
+    time_budget_seconds: float | None = None,
+) -> dict[str, TierResult[RenderedT]]:
+    """The one measuring engine, for the lab, the bench and the tests: per tier a count pass, a
+    memory pass (when `memory`), then `repeat` timed passes taken in turns across the tiers, so
+    that a machine's slow moment falls on every tier alike.
+
+    Capturing and tracing add overhead, so each has its own pass. With `time_budget_seconds`,
+    a tier stops being timed once it has spent that long in all (after one timed pass at least),
+    so a slow variant costs one timed pass, not `repeat`. `warm_up` requests each tier once
+    first (the cache case measures a warm hit).
+    """
+    spent = dict.fromkeys(tiers, 0.0)
+
+    def run_pass(tier: str, instrument: Instrument[RenderedT]) -> Any:
+        """One pass of `tier`, its time added to what the tier has spent."""
+        started = time.perf_counter()
+        try:
+            return tiers[tier](instrument)
+        finally:
+            spent[tier] += time.perf_counter() - started
+
+    def plain(request: Request[RenderedT]) -> RenderedT:
+        return request(True)
+
+    def traced(request: Request[RenderedT]) -> int:
+        return peak_memory(lambda: request(False))
+
+    if warm_up:
+        for tier in tiers:
+            tiers[tier](plain)
+    counts = {tier: run_pass(tier, counted) for tier in tiers}
+    peaks = {tier: run_pass(tier, traced) if memory else 0 for tier in tiers}
+    timings: dict[str, list[float]] = {tier: [] for tier in tiers}
+    for _ in range(repeat):
+        for tier in tiers:
+            over = time_budget_seconds is not None and spent[tier] >= time_budget_seconds
+            if timings[tier] and over:
+                continue
+            timings[tier].append(run_pass(tier, timed))
+    return {
+        tier: TierResult(
+            page=counts[tier][0],
+            queries=counts[tier][1],
+            peak_memory_bytes=peaks[tier],
+            timings_ms=tuple(timings[tier]),
+        )
+        for tier in tiers
+    }
+
+
 @dataclass(frozen=True)
 class Measurement:
     variant: Variant
@@ -127,6 +247,42 @@ class Measurement:
         return [shape for shape in self.shapes if shape.count > 1]
 
 
+def measure_case(
+    case: AnyCase,
+    target: PageTarget,
+    *,
+    limit: int,
+    variants: tuple[Variant, ...] = VARIANTS,
+    surface: Surface = "page",
+    user: Any = None,
+    repeat: int = 3,
+    time_budget_seconds: float | None = None,
+) -> dict[Variant, Measurement]:
+    """Both variants of a case (or those named) through their real views, on the current data:
+    reads as GETs of `target` at `limit`, writes as POSTs of a batch of `limit` made afresh
+    inside a transaction that is rolled back."""
+    urls: dict[Variant, str] = {}
+    tiers: dict[str, Tier[RenderedPage]] = {}
+    for variant in variants:
+        if case.write is not None:
+            urls[variant] = ""  # a POST inside a rolled-back transaction: nothing to link to
+            tiers[variant] = _write_tier(case, variant, case.write, n=limit)
+        else:
+            url = case.url(surface, variant, target, limit=None if case.staff_only else limit)
+            urls[variant] = url
+            tiers[variant] = _read_tier(url, user)
+    results = measure_tiers(
+        tiers,
+        repeat=repeat,
+        warm_up=case.warm_up,
+        time_budget_seconds=time_budget_seconds,
+    )
+    return {
+        variant: _measurement(case, variant, urls[variant], results[variant])
+        for variant in variants
+    }
+
+
 def measure(
     case: AnyCase,
     variant: Variant,
@@ -138,110 +294,58 @@ def measure(
     repeat: int = 3,
     time_budget_seconds: float | None = None,
 ) -> Measurement:
-    """Count and capture the queries of one run, trace memory in another, then time `repeat`
-    more with neither.
-
-    Capturing and tracing add overhead, so each has its own pass; the median of the timed runs is
-    reported. With `time_budget_seconds`, the timed runs stop once the whole measurement has
-    taken that long (after one at least), so a slow variant costs one timed run, not `repeat`.
-    """
-    started = time.perf_counter()
-
-    def more_time(timings: list[float]) -> bool:
-        if time_budget_seconds is None or not timings:
-            return True
-        return time.perf_counter() - started < time_budget_seconds
-
-    if case.write is not None:
-        return _measure_write(case, variant, case.write, n=limit, repeat=repeat, more=more_time)
-    url = case.url(surface, variant, target, limit=None if case.staff_only else limit)
-    if case.warm_up:
-        render_page(url, user=user)
-    timer = QueryTimer()
-    # Django keeps at most 9,000 logged queries; earlier passes must not crowd this one out.
-    reset_queries()
-    with CaptureQueriesContext(connection) as captured, connection.execute_wrapper(timer):
-        page = render_page(url, user=user)
-    peak_bytes = peak_memory(lambda: render_page(url, user=user, keep_body=False))
-    timings: list[float] = []
-    while len(timings) < repeat and more_time(timings):
-        timings.append(_timed(lambda: render_page(url, user=user)))
-    shapes = group_queries(_with_precise_times(captured.captured_queries, timer))
-    n = page.n
-    return Measurement(
-        variant=variant,
-        url=url,
-        status_code=page.response.status_code,
-        # Past Django's 9,000-query log the capture is partial; the timer saw every query.
-        queries=(
-            sum(shape.count for shape in shapes)
-            if len(captured.captured_queries) == timer.count
-            else timer.count
-        ),
-        expected_queries=case.formula(variant).at(n),
-        database_ms=sum(shape.milliseconds for shape in shapes),
-        total_ms=statistics.median(timings),
-        rows=n,
-        row_bytes=row_bytes(page.rows),
-        peak_memory_bytes=peak_bytes,
-        shapes=shapes,
-        timings_ms=tuple(timings),
+    """One variant of a case (measure_case for one)."""
+    measured = measure_case(
+        case,
+        target,
+        limit=limit,
+        variants=(variant,),
+        surface=surface,
+        user=user,
+        repeat=repeat,
+        time_budget_seconds=time_budget_seconds,
     )
+    return measured[variant]
 
 
-def _measure_write(
-    case: AnyCase,
-    variant: Variant,
-    write: Callable[[int], WriteSetup],
-    *,
-    n: int,
-    repeat: int,
-    more: Callable[[list[float]], bool],
-) -> Measurement:
-    """The same passes as a read, each inside a transaction that is rolled back, on data the
-    case's setup (`write`) makes afresh for a batch of `n`."""
+def _read_tier(url: str, user: Any) -> Tier[RenderedPage]:
+    def tier(instrument: Instrument[RenderedPage]) -> Any:
+        return instrument(lambda keep_body: render_page(url, user=user, keep_body=keep_body))
 
-    def in_rollback(run: Callable[[WriteSetup], Any]) -> Any:
+    return tier
+
+
+def _write_tier(
+    case: AnyCase, variant: Variant, write: Callable[[int], WriteSetup], *, n: int
+) -> Tier[RenderedPage]:
+    def tier(instrument: Instrument[RenderedPage]) -> Any:
         with transaction.atomic():
             setup = write(n)
-            result = run(setup)
+            result = instrument(lambda keep_body: run_write(case, variant, setup))
             transaction.set_rollback(True)
         return result
 
-    def counted(setup: WriteSetup) -> tuple[RenderedPage, Any, QueryTimer]:
-        timer = QueryTimer()
-        reset_queries()
-        with CaptureQueriesContext(connection) as captured, connection.execute_wrapper(timer):
-            page = run_write(case, variant, setup)
-        return page, list(captured.captured_queries), timer
+    return tier
 
-    page, queries, timer = in_rollback(counted)
-    peak = in_rollback(lambda setup: peak_memory(lambda: run_write(case, variant, setup)))
-    timings: list[float] = []
-    while len(timings) < repeat and more(timings):
-        timings.append(in_rollback(lambda setup: _timed(lambda: run_write(case, variant, setup))))
-    shapes = group_queries(_with_precise_times(queries, timer))
-    rows = page.n
+
+def _measurement(
+    case: AnyCase, variant: Variant, url: str, result: TierResult[RenderedPage]
+) -> Measurement:
+    page = result.page
     return Measurement(
         variant=variant,
-        url="",  # a POST made inside a rolled-back transaction: nothing to link to
-        status_code=page.response.status_code,
-        queries=sum(shape.count for shape in shapes),
-        expected_queries=case.formula(variant).at(rows),
-        database_ms=sum(shape.milliseconds for shape in shapes),
-        total_ms=statistics.median(timings),
-        rows=rows,
-        row_bytes=0,
-        peak_memory_bytes=peak,
-        shapes=shapes,
-        timings_ms=tuple(timings),
+        url=url,
+        status_code=page.status_code,
+        queries=len(result.queries),
+        expected_queries=case.formula(variant).at(page.n),
+        database_ms=result.database_ms,
+        total_ms=statistics.median(result.timings_ms),
+        rows=page.n,
+        row_bytes=row_bytes(page.rows),
+        peak_memory_bytes=result.peak_memory_bytes,
+        shapes=result.shapes,
+        timings_ms=result.timings_ms,
     )
-
-
-def _timed(run: Callable[[], Any]) -> float:
-    started = time.perf_counter()
-    run()
-    return (time.perf_counter() - started) * 1000
 
 
 def peak_memory(run: Callable[[], Any]) -> int:
@@ -254,16 +358,6 @@ def peak_memory(run: Callable[[], Any]) -> int:
         return tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
-
-
-def _with_precise_times(queries: list[dict[str, str]], timer: QueryTimer) -> list[dict[str, str]]:
-    """Swap Django's millisecond-rounded durations for the timer's, query by query."""
-    if len(queries) != timer.count:
-        return queries
-    return [
-        {**query, "time": f"{seconds:.9f}"}
-        for query, seconds in zip(queries, timer.durations, strict=True)
-    ]
 
 
 def row_bytes(rows: Iterable[Any]) -> int:

@@ -12,7 +12,6 @@ import json
 import os
 import platform
 import statistics
-import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
@@ -28,12 +27,12 @@ from django.test import Client, override_settings
 from django.urls import reverse
 
 from blog.demo_data import flush_demo_data
-from core.case_params import MAX_LIMIT
-from querycheck.capture import capture_queries
+from core.case_output import recording
+from core.params import MAX_LIMIT
 from users.models import User
 
 from ..datasets import build_data
-from ..measure import measure, render_page
+from ..measure import Instrument, Tier, measure_case, measure_tiers, render_page
 from ..registry import CASES, AnyCase, PageTarget, Scale, Surface
 from .wsgi import WsgiClient
 
@@ -232,20 +231,9 @@ def _measure_urls(
     *,
     repeat: int,
 ) -> list[Sample]:
-    statuses, counts, rows, database_ms = {}, {}, {}, {}
-    for tier, url in urls.items():
-        client.get(url)  # warm up: the first request pays for imports, templates and the cache
-        with capture_queries() as captured:
-            statuses[tier], _ = client.get(url)
-        counts[tier] = captured.count
-        database_ms[tier] = sum(query.seconds for query in captured.queries) * 1000
-        rows[tier] = _rows(case, url, client)
-    timings: dict[str, list[float]] = {tier: [] for tier in urls}
-    for _ in range(repeat):
-        for tier, url in urls.items():
-            started = time.perf_counter()
-            client.get(url, keep_body=False)
-            timings[tier].append((time.perf_counter() - started) * 1000)
+    """Each tier's URL through the WSGI handler, measured by the lab's engine (warm first)."""
+    tiers = {tier: _wsgi_tier(case, client, url) for tier, url in urls.items()}
+    results = measure_tiers(tiers, repeat=repeat, memory=False, warm_up=True)
     return [
         Sample(
             case=case.slug,
@@ -253,29 +241,47 @@ def _measure_urls(
             surface=surface,
             size=size,
             url=url,
-            status=statuses[tier],
-            queries=counts[tier],
-            rows=rows[tier],
-            median_ms=statistics.median(timings[tier]),
-            min_ms=min(timings[tier]),
-            max_ms=max(timings[tier]),
-            database_ms=database_ms[tier],
+            status=results[tier].page.status_code,
+            queries=len(results[tier].queries),
+            rows=results[tier].page.n or _rendered_rows(case, url),
+            median_ms=statistics.median(results[tier].timings_ms),
+            min_ms=min(results[tier].timings_ms),
+            max_ms=max(results[tier].timings_ms),
+            database_ms=results[tier].database_ms,
         )
         for tier, url in urls.items()
     ]
 
 
-def _rows(case: AnyCase, url: str, client: WsgiClient) -> int:
-    """How many rows the response shows: the JSON `results`, or the page's rows."""
-    if url.startswith("/api/"):
-        _, body = client.get(url)
-        try:
-            data = json.loads(body)
-        except ValueError:  # an export: one line a row
-            return body.count(b"\n")
-        return len(data["results"]) if isinstance(data, dict) and "results" in data else 1
+@dataclass(frozen=True)
+class WsgiPage:
+    """One response through the WSGI handler, with the N its case view reported."""
+
+    status_code: int
+    n: int
+    rows: list[Any] = field(default_factory=list)
+
+
+def _rendered_rows(case: AnyCase, url: str) -> int:
+    """The rows of a page no case view served (the admin's changelist, Django's own view), from
+    its context, in a request of its own outside the measured ones."""
     staff = User.objects.filter(is_staff=True).first() if case.staff_only else None
     return render_page(url, user=staff).n
+
+
+def _wsgi_tier(case: AnyCase, client: WsgiClient, url: str) -> Tier[WsgiPage]:
+    def request(keep_body: bool) -> WsgiPage:
+        with recording() as output:
+            status, body = client.get(url, keep_body=keep_body)
+        if output.reported:
+            return WsgiPage(status, output.n)
+        # A streamed export reports nothing: its N is its lines.
+        return WsgiPage(status, body.count(b"\n"))
+
+    def tier(instrument: Instrument[WsgiPage]) -> Any:
+        return instrument(request)
+
+    return tier
 
 
 def _staff_cookie() -> str:
@@ -294,8 +300,8 @@ def _measure_write(case: AnyCase, size: int, *, repeat: int) -> list[Sample]:
     a write through the handler would change the data the next run measures. A batch holds at
     most MAX_LIMIT rows, as the API allows."""
     samples = []
-    for variant in ("naive", "optimized"):
-        measured = measure(case, variant, PageTarget(), limit=min(size, MAX_LIMIT), repeat=repeat)
+    measured_pair = measure_case(case, PageTarget(), limit=min(size, MAX_LIMIT), repeat=repeat)
+    for variant, measured in measured_pair.items():
         samples.append(
             Sample(
                 case=case.slug,

@@ -53,3 +53,26 @@ def test_savepoints_are_left_out_of_groups() -> None:
     assert is_savepoint('ROLLBACK TO SAVEPOINT "s1"')
     assert (shape.fingerprint, shape.count) == ("SELECT ? FROM x WHERE id = ?", 2)
     assert shape.milliseconds == pytest.approx(5.0)
+
+
+@pytest.mark.django_db
+def test_captured_queries_group_by_shape_with_their_measured_time() -> None:
+    from django.db import connection
+
+    from querycheck.capture import capture_queries, group_captured
+
+    with capture_queries() as captured, connection.cursor() as cursor:
+        for value in (1, 2, 3):
+            cursor.execute("SELECT %s", [value])
+        cursor.execute("SELECT 1, 2")
+
+    shapes = group_captured(captured.queries)
+
+    assert [(shape.count, shape.example) for shape in shapes] == [
+        (3, "SELECT %s"),
+        (1, "SELECT 1, 2"),
+    ]
+    assert shapes[0].milliseconds == pytest.approx(
+        sum(query.seconds for query in captured.queries[:3]) * 1000
+    )
+    assert shapes[0].milliseconds > 0

@@ -31,7 +31,7 @@ from typing import Any
 
 from django.db.backends.utils import CursorWrapper
 
-from .sql import fingerprint, is_savepoint
+from .sql import QueryShape, fingerprint, is_savepoint
 
 __all__ = [
     "CapturedQueries",
@@ -167,6 +167,22 @@ def capture_queries() -> Iterator[CapturedQueries]:
             _active.remove(captured)
             if not _active:
                 setattr(CursorWrapper, _WRAPPED_METHOD, _original_execute)
+
+
+def group_captured(queries: Iterable[CapturedQuery]) -> list[QueryShape]:
+    """Group captured queries by shape, first seen first, with their measured time."""
+    groups: dict[str, list[CapturedQuery]] = {}
+    for query in queries:
+        groups.setdefault(query.fingerprint, []).append(query)
+    return [
+        QueryShape(
+            fingerprint=shape,
+            count=len(members),
+            example=members[0].sql,
+            milliseconds=sum(member.seconds for member in members) * 1000,
+        )
+        for shape, members in groups.items()
+    ]
 
 
 def app_origin(frame: Any) -> str:

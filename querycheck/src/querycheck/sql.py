@@ -7,10 +7,8 @@ fingerprint with a count that grows with N.
 from __future__ import annotations
 
 import re
-import time
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
-from typing import Any
+from collections.abc import Iterable
+from dataclasses import dataclass
 
 _STRING = re.compile(r"'(?:[^']|'')*'")
 _NUMBER = re.compile(r"(?<![\w.\"])-?\d+(?:\.\d+)?(?![\w\"])")
@@ -63,31 +61,3 @@ def group_queries(queries: Iterable[dict[str, str]]) -> list[QueryShape]:
         )
         for shape, members in groups.items()
     ]
-
-
-@dataclass
-class QueryTimer:
-    """A `connection.execute_wrapper` that times every query with a monotonic clock.
-
-    Django's own capture keeps durations rounded to the millisecond, which turns a hundred fast
-    queries into "0.000" each; this keeps the real figures, in execution order.
-    """
-
-    durations: list[float] = field(default_factory=list)
-
-    def __call__(
-        self, execute: Callable[..., Any], sql: str, params: Any, many: bool, context: Any
-    ) -> Any:
-        started = time.perf_counter()
-        try:
-            return execute(sql, params, many, context)
-        finally:
-            self.durations.append(time.perf_counter() - started)
-
-    @property
-    def count(self) -> int:
-        return len(self.durations)
-
-    @property
-    def seconds(self) -> float:
-        return sum(self.durations)
