@@ -3,8 +3,6 @@ and answer with Pydantic. Errors leave as problem documents (core.api)."""
 
 from __future__ import annotations
 
-import base64
-import binascii
 from collections.abc import Callable
 from http import HTTPStatus
 from typing import Any, ClassVar
@@ -24,41 +22,23 @@ from rest_framework.permissions import (
 from rest_framework.request import Request
 
 from core.api import APIView, ProblemError, json_response, parse_body
-from core.case_api import RowsAPIView, read_parameters, results_model
+from core.case_api import RowsAPIView, results_model
 from core.case_output import report_count, report_rows
-from core.case_params import CaseParams, InvalidParameterError, parse_limit
 from core.case_views import CaseVariantMixin
-from core.openapi import LIMIT, ResponseModels, query, slug_links
+from core.openapi import ResponseModels, query_parameters, slug_links
+from core.params import LimitQuery
 from core.throttling import WriteRateThrottle
 from users.api import SignUpAPI
 from users.auth import requesting_user
 
-from . import authors, exports, feed_tiers, schemas, selectors, services, stats
+from . import authors, exports, feed_tiers, pagination, schemas, selectors, services, stats
 from .models import Post
+from .params import FeedQuery
 
 COMMENTS_PAGE = TypeAdapter(schemas.CommentListOut)
 
 
 # Public endpoints.
-
-
-def encode_cursor(cursor: selectors.PostCursor, *, backwards: bool) -> str:
-    raw = f"{'b' if backwards else 'a'}|{cursor}"
-    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
-
-
-def decode_cursor(value: str) -> selectors.FeedPosition:
-    """Read an opaque `?cursor=` from a next or previous link; raise InvalidParameterError."""
-    try:
-        raw = base64.urlsafe_b64decode(value + "=" * (-len(value) % 4)).decode()
-        direction, _, position = raw.partition("|")
-        if direction not in ("a", "b"):
-            raise ValueError(direction)
-        return selectors.FeedPosition(
-            cursor=selectors.PostCursor.parse(position), backwards=direction == "b"
-        )
-    except (ValueError, binascii.Error, UnicodeDecodeError):
-        raise InvalidParameterError("cursor is not one this API issued") from None
 
 
 class IsAuthorOrReadOnly(BasePermission):
@@ -74,15 +54,7 @@ class PostCollectionAPI(APIView):
 
     permission_classes = [IsAuthenticatedOrReadOnly]
     throttle_classes = [WriteRateThrottle]
-    query_parameters = {
-        "GET": [
-            LIMIT,
-            query("cursor", "From a `next` or `previous` link; absent for the newest page."),
-            query("tag", "Only posts with this tag slug."),
-            query("author", "Only posts by this username."),
-            query("category", "Only posts in this category slug."),
-        ]
-    }
+    query_parameters = {"GET": query_parameters(FeedQuery)}
     request_models = {"POST": schemas.PostIn}
     response_models = {
         "GET": {200: schemas.FeedPageOut},
@@ -99,18 +71,10 @@ class PostCollectionAPI(APIView):
     }
 
     def get(self, request: Request) -> HttpResponse:
-        try:
-            limit = parse_limit(request.query_params)
-            cursor = request.query_params.get("cursor")
-            position = decode_cursor(cursor) if cursor else selectors.FeedPosition()
-        except InvalidParameterError as error:
-            raise ProblemError(HTTPStatus.BAD_REQUEST, str(error)) from None
-        filters = selectors.FeedFilters(
-            tag=request.query_params.get("tag") or None,
-            author=request.query_params.get("author") or None,
-            category=request.query_params.get("category") or None,
-        )
-        page = selectors.post_feed_page(limit=limit, filters=filters, position=position)
+        query = FeedQuery.from_query(request.query_params)
+        filters = selectors.FeedFilters(tag=query.tag, author=query.author, category=query.category)
+        position = query.cursor or pagination.FeedPosition()
+        page = selectors.post_feed_page(limit=query.limit, filters=filters, position=position)
         return json_response(
             schemas.FEED_PAGE,
             {
@@ -121,12 +85,12 @@ class PostCollectionAPI(APIView):
         )
 
     def _link(
-        self, request: Request, cursor: selectors.PostCursor | None, *, backwards: bool
+        self, request: Request, cursor: pagination.PostCursor | None, *, backwards: bool
     ) -> str | None:
         if cursor is None:
             return None
         params = {k: v for k, v in request.query_params.items() if k != "cursor"}
-        params["cursor"] = encode_cursor(cursor, backwards=backwards)
+        params["cursor"] = pagination.encode_cursor(cursor, backwards=backwards)
         return request.build_absolute_uri(f"{request.path}?{urlencode(params)}")
 
     def post(self, request: Request) -> HttpResponse:
@@ -174,7 +138,7 @@ class PostCommentsAPI(APIView):
 
     permission_classes = [IsAuthenticatedOrReadOnly]
     throttle_classes = [WriteRateThrottle]
-    query_parameters = {"GET": [LIMIT]}
+    query_parameters = {"GET": query_parameters(LimitQuery)}
     request_models = {"POST": schemas.CommentIn}
     response_models = {
         "GET": {200: schemas.CommentListOut},
@@ -182,10 +146,7 @@ class PostCommentsAPI(APIView):
     }
 
     def get(self, request: Request, slug: str) -> HttpResponse:
-        try:
-            limit = parse_limit(request.query_params)
-        except InvalidParameterError as error:
-            raise ProblemError(HTTPStatus.BAD_REQUEST, str(error)) from None
+        limit = LimitQuery.from_query(request.query_params).limit
         post = selectors.post_detail_optimized(slug=slug, limit=limit)
         return json_response(COMMENTS_PAGE, {"results": post.comment_list})
 
@@ -204,11 +165,11 @@ class SerializedPostListAPI(CaseVariantMixin, APIView):
     by DRF's nested serializers (naive) or by the Pydantic schema (optimized)."""
 
     response_models = {"GET": {200: results_model(schemas.PostListItemOut)}}
-    query_parameters = {"GET": [LIMIT]}
+    query_parameters = {"GET": query_parameters(LimitQuery)}
 
     def get(self, request: Request) -> HttpResponse:
-        kwargs = read_parameters(CaseParams().selector_kwargs, request)
-        rows = self.variant_code()(**kwargs)
+        limit = LimitQuery.from_query(request.query_params).limit
+        rows = self.variant_code()(limit=limit)
         report_rows(rows)
         return JsonResponse({"results": rows})
 
@@ -218,12 +179,12 @@ class PostFeedDbJsonAPI(APIView):
     database's JSON, passed through unvalidated. A 404 problem on another database."""
 
     response_models = {"GET": {200: results_model(schemas.PostFeedOut)}}
-    query_parameters = {"GET": [LIMIT]}
+    query_parameters = {"GET": query_parameters(LimitQuery)}
 
     def get(self, request: Request, **url_kwargs: Any) -> HttpResponse:
-        kwargs = read_parameters(CaseParams().selector_kwargs, request)
+        limit = LimitQuery.from_query(request.query_params).limit
         try:
-            body = feed_tiers.post_feed_db_json(**kwargs)
+            body = feed_tiers.post_feed_db_json(limit=limit)
         except feed_tiers.NeedsPostgreSQLError:
             raise ProblemError(
                 HTTPStatus.NOT_FOUND,

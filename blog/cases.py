@@ -39,6 +39,7 @@ from . import (
     authors,
     drf_serializers,
     exports,
+    pagination,
     schemas,
     selectors,
     services,
@@ -46,8 +47,8 @@ from . import (
     write_setups,
 )
 from .admin import NaiveAdminPostAdmin, PostAdmin
-from .case_params import CommentedFlagsParams, PostDetailParams, PostPageParams
 from .models import Category, Comment, Post, Tag
+from .params import CommentedFlagsParams, PostDetailParams, PostPageParams
 
 # The shapes of the blog's own selectors and services, beside core's generic ones.
 
@@ -112,7 +113,7 @@ def deep_page(limit: int) -> PageTarget | None:
     if page > 1:
         # The row just before the page: where a client following next links would stand.
         before = Post.objects.published().newest_first()[(page - 1) * limit - 1]
-        params["optimized"] = {"after": str(selectors.PostCursor.after(before))}
+        params["optimized"] = {"after": str(pagination.PostCursor.after(before))}
     return PageTarget(params=params)
 
 

@@ -17,10 +17,9 @@ from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, 
 from django.db.models.functions import Length
 from django.shortcuts import get_object_or_404
 
-from core.client_values import parse_id, parse_instant
-
 from .choices import PostStatus
 from .models import Category, Comment, Post, Tag
+from .pagination import FeedPosition, PostCursor, newer_than, older_than
 from .querysets import PostQuerySet
 
 FEED_COMMENTS = 3
@@ -311,30 +310,6 @@ def post_rows_optimized(*, limit: int) -> QuerySet[Post, PostRow]:
 
 
 @dataclass(frozen=True)
-class PostCursor:
-    """A position in the published feed: the (published_at, id) of the last row seen."""
-
-    published_at: datetime
-    id: int
-
-    @classmethod
-    def parse(cls, value: str) -> PostCursor:
-        """Parse `<RFC 3339 timestamp>,<id>`; raise ValueError on anything else, and on a
-        position the database could not compare with (see core.client_values)."""
-        timestamp, _, pk = value.rpartition(",")
-        return cls(published_at=parse_instant(timestamp), id=parse_id(pk))
-
-    @classmethod
-    def after(cls, post: Post) -> PostCursor:
-        if post.published_at is None:
-            raise ValueError("only a published post has a place in the feed")
-        return cls(published_at=post.published_at, id=post.pk)
-
-    def __str__(self) -> str:
-        return f"{self.published_at.isoformat()},{self.id}"
-
-
-@dataclass(frozen=True)
 class PageRequest:
     """Where a page starts: a page number (OFFSET) or a cursor (keyset); each variant reads one."""
 
@@ -368,10 +343,7 @@ def post_page_optimized(*, request: PageRequest) -> PostPage:
     queryset = Post.objects.published().newest_first()
     if request.after is not None:
         cursor = request.after
-        queryset = queryset.filter(
-            Q(published_at__lt=cursor.published_at)
-            | Q(published_at=cursor.published_at, id__lt=cursor.id)
-        )
+        queryset = queryset.filter(older_than(cursor))
     rows = list(queryset[: request.limit + 1])
     has_next = len(rows) > request.limit
     rows = rows[: request.limit]
@@ -389,14 +361,6 @@ class FeedFilters:
     tag: str | None = None  # a tag slug
     author: str | None = None  # a username
     category: str | None = None  # a category slug
-
-
-@dataclass(frozen=True)
-class FeedPosition:
-    """Where a page starts: after a cursor (older rows), before one (newer rows), or the top."""
-
-    cursor: PostCursor | None = None
-    backwards: bool = False
 
 
 @dataclass(frozen=True)
@@ -422,10 +386,7 @@ def post_feed_page(*, limit: int, filters: FeedFilters, position: FeedPosition) 
 
     cursor = position.cursor
     if cursor is not None and position.backwards:
-        newer = Q(published_at__gt=cursor.published_at) | Q(
-            published_at=cursor.published_at, id__gt=cursor.id
-        )
-        rows = list(feed.filter(newer).order_by("published_at", "id")[: limit + 1])
+        rows = list(feed.filter(newer_than(cursor)).order_by("published_at", "id")[: limit + 1])
         has_more = len(rows) > limit
         rows = rows[:limit][::-1]
         return FeedPage(
@@ -434,10 +395,7 @@ def post_feed_page(*, limit: int, filters: FeedFilters, position: FeedPosition) 
             previous=PostCursor.after(rows[0]) if has_more and rows else None,
         )
     if cursor is not None:
-        older = Q(published_at__lt=cursor.published_at) | Q(
-            published_at=cursor.published_at, id__lt=cursor.id
-        )
-        feed = feed.filter(older)
+        feed = feed.filter(older_than(cursor))
     rows = list(feed.newest_first()[: limit + 1])
     has_more = len(rows) > limit
     rows = rows[:limit]

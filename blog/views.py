@@ -11,8 +11,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import cache_page
 from django.views.decorators.vary import vary_on_cookie
 
-from core.case_params import InvalidParameterError, parse_limit
-from core.case_views import bad_request_page
+from core.params import LimitQuery
 
 from . import async_reads, selectors
 
@@ -35,9 +34,6 @@ def post_detail(request: HttpRequest, slug: str) -> HttpResponse:
 async def async_feed(request: HttpRequest) -> HttpResponse:
     """The feed rendered from an async view: every row is loaded before the template runs,
     because a lazy load from async code raises SynchronousOnlyOperation."""
-    try:
-        limit = parse_limit(request.GET)
-    except InvalidParameterError as error:
-        return bad_request_page(request, error)
+    limit = LimitQuery.from_query(request.GET).limit  # a bad one: 400 (core.middleware)
     posts = await async_reads.post_feed_async(limit=limit)
     return render(request, "blog/async_feed.html", {"rows": posts})

@@ -23,6 +23,7 @@ from rest_framework.views import APIView as DRFAPIView
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from .errors import DomainConflictError, DomainValidationError
+from .params import InvalidParameterError
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
 InT = TypeVar("InT", bound=BaseModel)
@@ -106,6 +107,8 @@ def problem_exception_handler(exc: Exception, context: dict[str, Any]) -> Respon
     # handled here and Django answers 500.
     if isinstance(exc, ProblemError):
         return problem(exc.status_code, str(exc.detail), errors=exc.errors)
+    if isinstance(exc, InvalidParameterError):  # a bad query parameter (core.params)
+        return problem(HTTPStatus.BAD_REQUEST, str(exc))
     if isinstance(exc, DomainValidationError):
         errors = [{"loc": list(exc.loc), "msg": exc.message, "type": exc.code}]
         conflict = isinstance(exc, DomainConflictError)

@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
-from http import HTTPStatus
 from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
@@ -18,11 +17,11 @@ from drf_spectacular.utils import OpenApiParameter
 from pydantic import BaseModel, TypeAdapter, create_model
 from rest_framework.request import Request
 
-from .api import APIView, ProblemError, json_response
+from .api import APIView, json_response
 from .case_output import report_rows
-from .case_params import CaseParams, InvalidParameterError
+from .case_params import CaseParams
 from .case_views import CaseVariantMixin
-from .openapi import LIMIT
+from .openapi import query_parameters
 
 
 @cache
@@ -34,15 +33,6 @@ def results_model(item: type[BaseModel]) -> type[BaseModel]:
 @cache
 def adapter_for(model: type[BaseModel]) -> TypeAdapter[Any]:
     return TypeAdapter(model)
-
-
-def read_parameters(read: Any, request: Request, **url_kwargs: Any) -> dict[str, Any]:
-    """The selector's keyword arguments from a case's params; a bad one is a 400 problem."""
-    try:
-        kwargs: dict[str, Any] = read(request, **url_kwargs)
-    except InvalidParameterError as error:
-        raise ProblemError(HTTPStatus.BAD_REQUEST, str(error)) from None
-    return kwargs
 
 
 @dataclass(frozen=True)
@@ -82,12 +72,12 @@ class RowsAPIView(APIView):
 
     @property
     def query_parameters(self) -> dict[str, list[OpenApiParameter]]:
-        return {"GET": list(self.endpoint().params.openapi_parameters or [LIMIT])}
+        return {"GET": query_parameters(self.endpoint().params.query)}
 
     def get(self, request: Request, **url_kwargs: Any) -> HttpResponse:
         endpoint = self.endpoint()
         params = endpoint.params()
-        kwargs = read_parameters(params.selector_kwargs, request, **url_kwargs)
+        kwargs = params.read(request, **url_kwargs)
         result = endpoint.selector(**kwargs)
         rows = list(params.rows(result))
         report_rows(rows)

@@ -12,16 +12,14 @@ from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
 from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, reverse
 from django.views import View
 
 from .case_output import report_rows
-from .case_params import InvalidParameterError
 from .cases import AnyCase, Variant
 
-__all__ = ["CasePageView", "CaseVariantMixin", "bad_request_page"]
+__all__ = ["CasePageView", "CaseVariantMixin"]
 
 
 class CaseVariantMixin:
@@ -46,10 +44,6 @@ class CaseVariantMixin:
         return case.selectors[variant]
 
 
-def bad_request_page(request: HttpRequest, error: InvalidParameterError) -> HttpResponse:
-    return render(request, "bad_request.html", {"message": str(error)}, status=400)
-
-
 class CasePageView(CaseVariantMixin, View):
     """Render one variant of a read case: read the request, call the selector, render the
     case's template. The context always has `rows`, the list the page shows, which the view
@@ -60,11 +54,7 @@ class CasePageView(CaseVariantMixin, View):
         if case.template is None:
             raise ImproperlyConfigured(f"{case.slug} declares no template")
         params = case.params()
-        try:
-            selector_kwargs = params.selector_kwargs(request, **url_kwargs)
-        except InvalidParameterError as error:
-            return bad_request_page(request, error)
-        result = case.selectors[variant](**selector_kwargs)
+        result = case.selectors[variant](**params.read(request, **url_kwargs))
         rows = params.rows(result)
         report_rows(rows)
         other: Variant = "optimized" if variant == "naive" else "naive"

@@ -1,7 +1,12 @@
-"""Refuse requests whose path or query string holds a NUL character, before any view runs.
+"""Bad input stopped at the edge, as a 400.
 
-PostgreSQL cannot store or even compare text containing NUL: a `?tag=%00` that reaches a query
-raises a database error, a 500. No legitimate client sends one, so the whole site answers 400.
+RejectNulMiddleware refuses requests whose path or query string holds a NUL character, before
+any view runs: PostgreSQL cannot store or even compare text containing NUL, so a `?tag=%00` that
+reached a query would raise a database error, a 500. No legitimate client sends one.
+
+BadParameterMiddleware is where a bad query parameter (core.params.InvalidParameterError) from
+a plain Django view becomes a 400: the bad-request page, or a problem document under /api/. DRF
+views get the same from core.api's exception handler.
 """
 
 from __future__ import annotations
@@ -9,8 +14,10 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import render
 
 from .api import problem_response
+from .params import InvalidParameterError
 
 NUL = "\x00"
 
@@ -29,3 +36,22 @@ class RejectNulMiddleware:
                 return problem_response(400, detail)
             return HttpResponseBadRequest(detail, content_type="text/plain")
         return self.get_response(request)
+
+
+def bad_parameter_response(request: HttpRequest, error: InvalidParameterError) -> HttpResponse:
+    if request.path.startswith("/api/"):
+        return problem_response(400, str(error))
+    return render(request, "bad_request.html", {"message": str(error)}, status=400)
+
+
+class BadParameterMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if isinstance(exception, InvalidParameterError):
+            return bad_parameter_response(request, exception)
+        return None

@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict
 from rest_framework.request import Request
 from rest_framework.test import APIRequestFactory
 
-from .case_params import DEFAULT_LIMIT, MAX_LIMIT
+from .params import QueryParams
 
 
 class Problem(BaseModel):
@@ -121,28 +121,30 @@ def slug_links(*operation_ids: str, pointer: str = "$response.body#/slug") -> di
     }
 
 
-def query(name: str, description: str, *, type_: type = str) -> OpenApiParameter:
-    return OpenApiParameter(name, type_, OpenApiParameter.QUERY, description=description)
-
-
-def int_query(
-    name: str, description: str, *, minimum: int, maximum: int, default: int | None = None
-) -> OpenApiParameter:
-    """A whole-number parameter with the bounds its view enforces (`int_parameter`), so a client
-    or a fuzzer reading the schema knows which values are valid before it sends one."""
-    schema: dict[str, Any] = {"type": "integer", "minimum": minimum, "maximum": maximum}
-    if default is not None:
-        schema["default"] = default
-    return OpenApiParameter(name, schema, OpenApiParameter.QUERY, description=description)
-
-
-LIMIT = int_query(
-    "limit",
-    f"Rows to return, 1 to {MAX_LIMIT} (default {DEFAULT_LIMIT}).",
-    minimum=1,
-    maximum=MAX_LIMIT,
-    default=DEFAULT_LIMIT,
-)
+def query_parameters(model: type[QueryParams]) -> list[OpenApiParameter]:
+    """The OpenAPI parameters of a query model: each field's JSON schema (bounds, default,
+    description), so what a view enforces and what the document says are one declaration."""
+    schema = model.model_json_schema(mode="validation")
+    required = set(schema.get("required", ()))
+    parameters = []
+    for name, declared in schema["properties"].items():
+        field = dict(declared)
+        field.pop("title", None)
+        description = field.pop("description", "")
+        # `X | None = None`: absent is the None; the parameter itself is an X.
+        options = [option for option in field.pop("anyOf", ()) if option.get("type") != "null"]
+        if options:
+            field |= options[0]
+        parameters.append(
+            OpenApiParameter(
+                name,
+                field,
+                OpenApiParameter.QUERY,
+                required=name in required,
+                description=description,
+            )
+        )
+    return parameters
 
 
 def document_parameter_rules(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]:

@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import inspect
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.safestring import mark_safe
 
-from core.case_params import DEFAULT_LIMIT, MAX_LIMIT, InvalidParameterError, int_parameter
+from core.cases import Surface
+from core.params import DEFAULT_LIMIT, MAX_LIMIT, InvalidParameterError, QueryParams, whole_number
 
 from .charts import Bar, bar_chart
-from .measure import Measurement, measure
+from .measure import Measurement, measure_case
 from .registry import CASES, CASES_BY_SLUG, SURFACES, TECHNIQUES, VARIANTS, AnyCase, PageTarget
 
 # What one lab page may cost. A variant runs a few passes (count, memory, timing), each its
@@ -88,22 +89,24 @@ def _entry(case: AnyCase) -> dict[str, Any]:
     return {"case": case, "urls": case_urls(case, case.target(DEFAULT_LIMIT))}
 
 
+class LabQuery(QueryParams):
+    n: Annotated[int, whole_number(1, MAX_LIMIT)] = DEFAULT_LIMIT  # rows for both variants
+    via: Surface | None = None
+
+
 def case_lab(request: HttpRequest, slug: str) -> HttpResponse:
     case = CASES_BY_SLUG.get(slug)
     if case is None:
         raise Http404(f"No case {slug!r}.")
-    try:
-        asked = int_parameter(request.GET, "n", default=DEFAULT_LIMIT, minimum=1, maximum=MAX_LIMIT)
-    except InvalidParameterError as error:
-        return render(request, "bad_request.html", {"message": str(error)}, status=400)
+    query = LabQuery.from_query(request.GET)  # a bad one: 400 (core.middleware)
+    asked = query.n
     cap = lab_n_cap(case)
     n = min(asked, cap)
 
     surfaces = case.surfaces
-    via = request.GET.get("via") or surfaces[0]
+    via = query.via or surfaces[0]
     if via not in surfaces:
-        message = f"via must be one of: {', '.join(surfaces)}"
-        return render(request, "bad_request.html", {"message": message}, status=400)
+        raise InvalidParameterError(f"via must be one of: {', '.join(surfaces)}")
     context: dict[str, Any] = {
         "case": case,
         "n": n,
@@ -122,19 +125,15 @@ def case_lab(request: HttpRequest, slug: str) -> HttpResponse:
     if target is None:
         return render(request, "querylab/case.html", {**context, "no_data": True})
 
-    user = request.user if case.staff_only else None
-    naive, optimized = (
-        measure(
-            case,
-            variant,
-            target,
-            limit=n,
-            surface=via,
-            user=user,
-            time_budget_seconds=LAB_TIME_BUDGET_SECONDS,
-        )
-        for variant in VARIANTS
+    measured = measure_case(
+        case,
+        target,
+        limit=n,
+        surface=via,
+        user=request.user if case.staff_only else None,
+        time_budget_seconds=LAB_TIME_BUDGET_SECONDS,
     )
+    naive, optimized = measured["naive"], measured["optimized"]
     context |= {
         "measurements": (naive, optimized),
         "ratios": _ratios(naive, optimized),

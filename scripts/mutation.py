@@ -170,19 +170,19 @@ MUTATIONS = [
     ),
     # Tie-breakers dropped: pages skip or repeat rows that share a timestamp.
     Mutation(
-        "deep-pagination: keyset without its tie-breaker",
-        "blog/selectors.py",
-        "            | Q(published_at=cursor.published_at, id__lt=cursor.id)\n        )\n"
-        "    rows = list(queryset",
-        "        )\n    rows = list(queryset",
+        "keyset: seeking older rows without the tie-breaker",
+        "blog/pagination.py",
+        "    return Q(published_at__lt=cursor.published_at) | Q(\n"
+        "        published_at=cursor.published_at, id__lt=cursor.id\n    )",
+        "    return Q(published_at__lt=cursor.published_at)",
         (PAGINATION, COUNTS),
     ),
     Mutation(
-        "API feed: cursor without its tie-breaker",
-        "blog/selectors.py",
-        "        older = Q(published_at__lt=cursor.published_at) | Q(\n"
-        "            published_at=cursor.published_at, id__lt=cursor.id\n        )",
-        "        older = Q(published_at__lt=cursor.published_at)",
+        "keyset: seeking newer rows (previous links) without the tie-breaker",
+        "blog/pagination.py",
+        "    return Q(published_at__gt=cursor.published_at) | Q(\n"
+        "        published_at=cursor.published_at, id__gt=cursor.id\n    )",
+        "    return Q(published_at__gt=cursor.published_at)",
         (PAGINATION,),
     ),
     Mutation(

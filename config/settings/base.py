@@ -58,6 +58,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last: a bad query parameter raised by a view becomes a 400 (core.params).
+    "core.middleware.BadParameterMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"

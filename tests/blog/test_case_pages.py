@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from blog.models import Post
-from blog.selectors import PostCursor
+from blog.pagination import PostCursor
 from querylab.datasets import build_data
 from tests.factories import CommentFactory, PostFactory, UserFactory
 

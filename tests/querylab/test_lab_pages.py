@@ -226,7 +226,7 @@ PAGE_QUERY_CEILING = 5_000
 
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.slug)
 def test_one_page_request_stays_within_the_query_ceiling(case) -> None:
-    from core.case_params import MAX_LIMIT
+    from core.params import MAX_LIMIT
 
     assert case.naive_queries.at(MAX_LIMIT) <= PAGE_QUERY_CEILING
     assert case.optimized_queries.at(MAX_LIMIT) <= PAGE_QUERY_CEILING
