@@ -12,7 +12,19 @@ from core.case_api import RowsAPIView
 from core.case_routes import PermanentRedirect, case_urlpatterns, moved_case_urlpatterns
 from users.converters import UsernameConverter
 
-from . import api, async_api, authors, exports, feed_tiers, schemas, selectors, services
+from . import (
+    api,
+    async_api,
+    authors,
+    bulk_api,
+    case_api,
+    exports,
+    feed_tiers,
+    report_api,
+    schemas,
+    selectors,
+    services,
+)
 from .cases import CASES
 from .converters import ExportFormatConverter
 
@@ -22,14 +34,14 @@ register_converter(ExportFormatConverter, "export_format")
 urlpatterns: list[URLPattern | URLResolver] = [
     path("posts/", api.PostCollectionAPI.as_view(), name="posts"),
     # Before posts/<slug>/, which would take "import" for a slug.
-    path("posts/import/", api.PostImportAPI.as_view(service=services.post_import_optimized), name="posts-import"),
-    path("posts/publish-drafts/", api.PublishDraftsAPI.as_view(service=services.post_publish_drafts_optimized), name="posts-publish-drafts"),
-    path("posts/retitle/", api.RetitleAPI.as_view(service=services.post_retitle_optimized), name="posts-retitle"),
-    re_path(r"^posts/export\.(?P<fmt>ndjson|csv)$", api.PostExportAPI.as_view(export=exports.STREAMED), name="posts-export"),
+    path("posts/import/", bulk_api.PostImportAPI.as_view(service=services.post_import_optimized), name="posts-import"),
+    path("posts/publish-drafts/", bulk_api.PublishDraftsAPI.as_view(service=services.post_publish_drafts_optimized), name="posts-publish-drafts"),
+    path("posts/retitle/", bulk_api.RetitleAPI.as_view(service=services.post_retitle_optimized), name="posts-retitle"),
+    re_path(r"^posts/export\.(?P<fmt>ndjson|csv)$", report_api.PostExportAPI.as_view(export=exports.STREAMED), name="posts-export"),
     path("posts/reading-list/", RowsAPIView.as_view(selector=selectors.post_reading_list, item_model=schemas.PostReadingOut), name="post-reading-list"),
     path("posts/<slug:slug>/links/", async_api.PostLinksAPI.as_view(), name="post-links"),
-    path("stats/", api.StatsAPI.as_view(), name="stats"),
-    path("posts/<slug:slug>/view/", api.ViewCountAPI.as_view(service=services.post_view_optimized), name="post-view"),
+    path("stats/", report_api.StatsAPI.as_view(), name="stats"),
+    path("posts/<slug:slug>/view/", bulk_api.ViewCountAPI.as_view(service=services.post_view_optimized), name="post-view"),
     path("posts/<slug:slug>/", api.PostItemAPI.as_view(), name="post"),
     path("posts/<slug:slug>/comments/", api.PostCommentsAPI.as_view(), name="post-comments"),
     # The author directory (and sign-up, users.api.SignUpAPI) and public profiles; never "me",
@@ -41,7 +53,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
 # The feed's tiers past the ORM (blog/feed_tiers.py), measured by `bench`.
 feed_tier_urlpatterns = [
     path("values/feed/", RowsAPIView.as_view(selector=feed_tiers.post_feed_values, item_model=schemas.PostFeedOut), name="post-feed-values"),
-    path("db-json/feed/", api.PostFeedDbJsonAPI.as_view(), name="post-feed-db-json"),
+    path("db-json/feed/", case_api.PostFeedDbJsonAPI.as_view(), name="post-feed-db-json"),
 ]  # fmt: skip
 
 # Where each case's endpoints were before their routes were named by slug: a 308 (a POST is

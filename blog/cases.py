@@ -33,13 +33,15 @@ from core.cases import (
 from users.models import User
 
 from . import (
-    api,
     async_api,
     async_reads,
     authors,
+    bulk_api,
+    case_api,
     drf_serializers,
     exports,
     pagination,
+    report_api,
     schemas,
     selectors,
     services,
@@ -395,7 +397,7 @@ CASES: tuple[AnyCase, ...] = (
             "naive": (drf_serializers.NestedPostSerializer, drf_serializers.post_list_drf_nested),
             "optimized": (schemas.PostListItemOut, drf_serializers.post_list_pydantic),
         },
-        api_view=api.SerializedPostListAPI,
+        api_view=case_api.SerializedPostListAPI,
     ),
     Case(
         slug="post-export",
@@ -412,10 +414,10 @@ CASES: tuple[AnyCase, ...] = (
         # The rows, and whether the response streams them.
         selectors=Pair[exports.Export](naive=exports.IN_MEMORY, optimized=exports.STREAMED),
         code={
-            "naive": (exports.post_export_naive, api.PostExportAPI.get),
-            "optimized": (exports.post_export_optimized, api.PostExportAPI.get),
+            "naive": (exports.post_export_naive, report_api.PostExportAPI.get),
+            "optimized": (exports.post_export_optimized, report_api.PostExportAPI.get),
         },
-        api_view=api.PostExportAPI,
+        api_view=report_api.PostExportAPI,
         route="<export_format:fmt>/",
         target=lambda limit: PageTarget(kwargs={"fmt": "ndjson"}),
         # Both variants select these: the export's saving is memory, not columns.
@@ -441,7 +443,7 @@ CASES: tuple[AnyCase, ...] = (
         selectors=Pair[Callable[[], schemas.StatsOut]](
             naive=stats.stats_naive, optimized=stats.stats_optimized
         ),
-        api_view=api.StatsAPI,
+        api_view=report_api.StatsAPI,
     ),
     Case(
         slug="stats-cache",
@@ -466,7 +468,7 @@ CASES: tuple[AnyCase, ...] = (
                 stats.invalidate_stats,
             ),
         },
-        api_view=api.StatsAPI,
+        api_view=report_api.StatsAPI,
         warm_up=True,
     ),
     Case(
@@ -524,7 +526,7 @@ CASES: tuple[AnyCase, ...] = (
         selectors=Pair[ImportService](
             naive=services.post_import_naive, optimized=services.post_import_optimized
         ),
-        api_view=api.PostImportAPI,
+        api_view=bulk_api.PostImportAPI,
         write=write_setups.post_import,
     ),
     Case(
@@ -544,7 +546,7 @@ CASES: tuple[AnyCase, ...] = (
             naive=services.post_publish_drafts_naive,
             optimized=services.post_publish_drafts_optimized,
         ),
-        api_view=api.PublishDraftsAPI,
+        api_view=bulk_api.PublishDraftsAPI,
         write=write_setups.bulk_publish,
     ),
     Case(
@@ -563,7 +565,7 @@ CASES: tuple[AnyCase, ...] = (
         selectors=Pair[RetitleService](
             naive=services.post_retitle_naive, optimized=services.post_retitle_optimized
         ),
-        api_view=api.RetitleAPI,
+        api_view=bulk_api.RetitleAPI,
         write=write_setups.bulk_update,
     ),
     Case(
@@ -582,7 +584,7 @@ CASES: tuple[AnyCase, ...] = (
         selectors=Pair[ViewService](
             naive=services.post_view_naive, optimized=services.post_view_optimized
         ),
-        api_view=api.ViewCountAPI,
+        api_view=bulk_api.ViewCountAPI,
         route="<slug:slug>/",
         target=busiest_post,
         write=write_setups.view_counter,

@@ -8,13 +8,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import TypeAdapter
 from rest_framework import serializers
 
 from blog.models import Category, Post
 from users.models import User
 
-from .schemas import PostListItemOut
+from .schemas import POST_LIST_ITEMS
 from .selectors import post_list_naive, post_list_optimized
 
 
@@ -37,9 +36,6 @@ class NestedPostSerializer(serializers.ModelSerializer[Post]):
     class Meta:
         model = Post
         fields = ["id", "title", "slug", "published_at", "author", "category"]
-
-
-POST_LIST_ITEMS = TypeAdapter(list[PostListItemOut])
 
 
 def post_list_drf_nested(*, limit: int) -> list[dict[str, Any]]:

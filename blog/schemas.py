@@ -282,6 +282,8 @@ class CommentListOut(BaseModel):
 POST_DETAIL = TypeAdapter(PostDetailOut)
 COMMENT = TypeAdapter(CommentOut)
 FEED_PAGE = TypeAdapter(FeedPageOut)
+COMMENTS_PAGE = TypeAdapter(CommentListOut)
+POST_LIST_ITEMS = TypeAdapter(list[PostListItemOut])
 
 
 MAX_IMPORT = 500

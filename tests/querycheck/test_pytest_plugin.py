@@ -201,7 +201,7 @@ def test_the_marker_names_the_shape_and_the_app_line(plugin_run: str) -> None:
 
     assert "NPlusOneError: N+1: a query shape ran more than 3 times in one block:" in section
     assert 'x5 SELECT COUNT(*) AS "__count" FROM "blog_comment"' in section
-    assert "issued from blog/selectors.py:" in section
+    assert "issued from blog/selectors/pairs.py:" in section
 
 
 def test_the_request_guard_names_the_app_line(plugin_run: str) -> None:

@@ -168,7 +168,7 @@ def test_the_guard_names_the_app_code_behind_an_n_plus_one() -> None:
 
     message = str(raised.value)
     assert f"x6 {COMMENT_COUNT}" in message
-    assert "issued from blog/selectors.py:" in message
+    assert "issued from blog/selectors/pairs.py:" in message
     assert "in post_feed_naive" in message
 
 
@@ -223,4 +223,4 @@ def test_print_queries_prints_grouped_shapes_and_never_fails(
     assert captured.count == 46
     assert printed.startswith("--- naive feed ---\n46 queries in 7 shapes")
     assert "x5    " in printed
-    assert "from blog/selectors.py:" in printed
+    assert "from blog/selectors/pairs.py:" in printed
