@@ -14,24 +14,11 @@ from typing import Any
 from django.contrib.auth.models import AnonymousUser
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiParameter
-from pydantic import BaseModel, ConfigDict
 from rest_framework.request import Request
 from rest_framework.test import APIRequestFactory
 
 from .params import QueryParams
-
-
-class Problem(BaseModel):
-    """RFC 9457 problem details: every error response of the API."""
-
-    model_config = ConfigDict(title="Problem")
-
-    type: str
-    title: str
-    status: int
-    detail: str
-    errors: list[dict[str, Any]] | None = None
-
+from .schemas import Problem
 
 # A view's `response_models`: per method, per status (or (status, media type)), the body's model.
 ResponseModels = dict[str, dict[Any, Any]]

@@ -5,6 +5,7 @@
 - `PartialUpdateIn`: a PATCH body. Every field may be left out; none may be null.
 - `Out`: a response, read from model instances or `values()` rows alike (`from_attributes`).
 - `NoNul`, `at_most()`: text a database column can take, as the document states it.
+- `Problem`: the RFC 9457 body of every API error.
 """
 
 from __future__ import annotations
@@ -85,3 +86,15 @@ def at_most(max_length: int) -> BeforeValidator:
         return value
 
     return BeforeValidator(check)
+
+
+class Problem(BaseModel):
+    """RFC 9457 problem details: every error response of the API."""
+
+    model_config = ConfigDict(title="Problem")
+
+    type: str
+    title: str
+    status: int
+    detail: str
+    errors: list[dict[str, Any]] | None = None

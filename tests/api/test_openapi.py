@@ -14,7 +14,7 @@ from django.views.generic import RedirectView
 from pydantic import BaseModel
 from pydantic.json_schema import model_json_schema
 
-from core.openapi import Problem
+from core.schemas import Problem
 
 pytestmark = pytest.mark.django_db
 
