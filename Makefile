@@ -13,20 +13,25 @@ PYTEST_ARGS ?=
 PYTEST_WORKERS ?= auto
 
 .DEFAULT_GOAL := help
-.PHONY: help venv run test test-services coverage mutation lint docs format clean bench bench-report bench-smoke loadtest fuzz
+.PHONY: help venv run test test-services test-browser coverage mutation lint docs format clean bench bench-report bench-smoke loadtest fuzz
 
 help:
 	@echo "make run            serve the site on http://127.0.0.1:$(PORT)/ (SQLite, demo data)"
 	@echo "make test           the whole suite on SQLite and the local-memory cache"
 	@echo "make test-services  the whole suite on real PostgreSQL and Redis, no skips allowed"
-	@echo "make lint           ruff, mypy and a check for missing migrations"
+	@echo "make test-browser   the tour in Chromium (Playwright); saves its screenshots to docs/tour/"
+	@echo "make lint           ruff, format, mypy, import layers, migrations, stale docs, OpenAPI, deploy check"
+	@echo "make format         ruff's fixes and formatting, applied"
 	@echo "make coverage       make test-services with a line and branch coverage report"
 	@echo "make docs           regenerate docs/patterns.md from the case registry"
 	@echo "make fuzz           the schemathesis and Hypothesis tests with 500 examples each (minutes)"
 	@echo "make mutation       break the code one bug at a time in a copy; a named test must fail each"
 	@echo "make bench          measure every case on SQLite and PostgreSQL; regenerate docs/benchmarks.md"
+	@echo "make bench-report   regenerate docs/benchmarks.md and the README headline from the bench's JSON"
 	@echo "make bench-smoke    the bench at tiny sizes on both databases, so it cannot rot (CI)"
 	@echo "make loadtest       gunicorn + PostgreSQL + Redis under locust: naive and optimized feed"
+	@echo "make venv           create .venv and install requirements/local.txt (the other targets do it)"
+	@echo "make clean          remove .venv and the tools' caches"
 
 # The environment is rebuilt only when a requirements file changes.
 $(STAMP): $(REQUIREMENTS)
@@ -48,6 +53,12 @@ test: $(STAMP)
 
 test-services: $(STAMP)
 	scripts/with-services.sh $(BIN)/pytest -n $(PYTEST_WORKERS) --require-services $(PYTEST_ARGS)
+
+# Chromium against runserver (the local settings, as `make run`) and gunicorn (production); fails
+# rather than skips where Chromium is missing. The tour's screenshots go to docs/tour/.
+test-browser: $(STAMP)
+	env -u DATABASE_URL -u REDIS_URL BROWSER_SCREENSHOTS=docs/tour $(BIN)/pytest -n 0 -m browser \
+		--require-browser tests/browser $(PYTEST_ARGS)
 
 coverage: $(STAMP)
 	scripts/with-services.sh $(BIN)/coverage run -m pytest --require-services $(PYTEST_ARGS)

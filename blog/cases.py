@@ -312,6 +312,7 @@ CASES: tuple[AnyCase, ...] = (
         template="blog/cases/post-titles.html",
         schema=schemas.PostTitleOut,
         optimized_columns={"blog_post": TITLE_COLUMNS},
+        benefit="bytes",
     ),
     Case(
         slug="deferred-trap",
@@ -353,6 +354,7 @@ CASES: tuple[AnyCase, ...] = (
         template="blog/cases/post-values.html",
         schema=schemas.PostRowOut,
         optimized_columns={"blog_post": TITLE_COLUMNS, "users_user": frozenset({"username"})},
+        benefit="memory",
     ),
     Case(
         slug="deep-pagination",
@@ -374,6 +376,7 @@ CASES: tuple[AnyCase, ...] = (
         many=False,
         params=PostPageParams,
         target=deep_page,
+        benefit="time",
     ),
     Case(
         slug="drf-nested-serializer",
@@ -426,6 +429,8 @@ CASES: tuple[AnyCase, ...] = (
             "users_user": frozenset({"username"}),
             "blog_category": frozenset({"slug"}),
         },
+        benefit="memory",
+        sized_by_limit=False,
     ),
     Case(
         slug="stats",
@@ -444,6 +449,7 @@ CASES: tuple[AnyCase, ...] = (
             naive=stats.stats_naive, optimized=stats.stats_optimized
         ),
         api_view=report_api.StatsAPI,
+        sized_by_limit=False,
     ),
     Case(
         slug="stats-cache",
@@ -470,6 +476,7 @@ CASES: tuple[AnyCase, ...] = (
         },
         api_view=report_api.StatsAPI,
         warm_up=True,
+        sized_by_limit=False,
     ),
     Case(
         slug="async-gather",
@@ -487,6 +494,7 @@ CASES: tuple[AnyCase, ...] = (
             naive=async_reads.post_counts_gathered, optimized=async_reads.post_counts_aggregated
         ),
         api_view=async_api.PostCountsAPI,
+        sized_by_limit=False,
     ),
     Case(
         slug="admin-changelist",
@@ -509,6 +517,7 @@ CASES: tuple[AnyCase, ...] = (
             "optimized": "admin:blog_post_changelist",
         },
         staff_only=True,
+        sized_by_limit=False,
     ),
     Case(
         slug="post-import",
@@ -588,5 +597,7 @@ CASES: tuple[AnyCase, ...] = (
         route="<slug:slug>/",
         target=busiest_post,
         write=write_setups.view_counter,
+        benefit="concurrency",
+        sized_by_limit=False,
     ),
 )

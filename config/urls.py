@@ -5,10 +5,18 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import admin
+from django.http import HttpRequest, HttpResponsePermanentRedirect
+from django.templatetags.static import static
 from django.urls import URLPattern, URLResolver, include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from core.api import api_not_found
+
+
+def favicon(request: HttpRequest) -> HttpResponsePermanentRedirect:
+    # Resolved per request: the static files' manifest is read once collectstatic has run.
+    return HttpResponsePermanentRedirect(static("favicon.svg"))
+
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("blog.urls")),
@@ -24,6 +32,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
         name="api-docs",
     ),
     path("admin/", admin.site.urls),
+    # Browsers ask for /favicon.ico where a page names no icon (the admin's).
+    path("favicon.ico", favicon),
     # Last under /api/: an address no endpoint matches gets a JSON problem, not an HTML page.
     re_path(r"^api/", api_not_found, name="api-not-found"),
 ]

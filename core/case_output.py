@@ -20,9 +20,18 @@ class CaseOutput:
     """The rows one request rendered. Read after the response is rendered: a lazy QuerySet
     reported before its template ran is listed from its result cache, at no query's cost."""
 
-    def __init__(self) -> None:
+    def __init__(self, outer: CaseOutput | None = None) -> None:
         self._rows: Iterable[Any] | None = None
         self._count: int | None = None
+        # A recording inside another (a page's own measurement inside the bench's request):
+        # both hear what the view reports.
+        self._outer = outer
+
+    def _listening(self) -> Iterator[CaseOutput]:
+        recorder: CaseOutput | None = self
+        while recorder is not None:
+            yield recorder
+            recorder = recorder._outer
 
     @property
     def reported(self) -> bool:
@@ -44,21 +53,21 @@ _recorder: ContextVar[CaseOutput | None] = ContextVar("case_output", default=Non
 def report_rows(rows: Iterable[Any]) -> None:
     """The rows this response shows (a list, or the QuerySet its template iterates)."""
     recorder = _recorder.get()
-    if recorder is not None:
-        recorder._rows = rows
+    for listening in recorder._listening() if recorder is not None else ():
+        listening._rows = rows
 
 
 def report_count(n: int) -> None:
     """For an aggregate (statistics, counts): the number of rows its numbers cover."""
     recorder = _recorder.get()
-    if recorder is not None:
-        recorder._count = n
+    for listening in recorder._listening() if recorder is not None else ():
+        listening._count = n
 
 
 @contextmanager
 def recording() -> Iterator[CaseOutput]:
     """Record what the case views run inside the block report."""
-    output = CaseOutput()
+    output = CaseOutput(outer=_recorder.get())
     token = _recorder.set(output)
     try:
         yield output

@@ -31,10 +31,12 @@ from .case_params import CaseParams
 from .formulas import Formula
 
 __all__ = [
+    "BENEFITS",
     "SURFACES",
     "TECHNIQUES",
     "VARIANTS",
     "AnyCase",
+    "Benefit",
     "Case",
     "DetailSelector",
     "Formula",
@@ -64,6 +66,17 @@ Technique = Literal[
     "async", "db_json",
 ]  # fmt: skip
 TECHNIQUES: tuple[str, ...] = get_args(Technique)
+# Which figure shows what a case's optimization buys: not always the query count (post-titles
+# runs one query either way and saves bytes; deep-pagination saves time, more the deeper it goes).
+Benefit = Literal["queries", "bytes", "memory", "time", "concurrency"]
+BENEFITS: dict[Benefit, str] = {
+    "queries": "the query count",
+    "bytes": "the column data fetched: the same single query brings back far fewer bytes",
+    "memory": "peak Python memory",
+    "time": "the time, and the more so the deeper the page",
+    "concurrency": "no lost update under concurrent requests, which one request cannot show: "
+    "tests/blog/test_view_counter_concurrency.py proves it",
+}
 
 
 def django_docs(path: str) -> str:
@@ -185,6 +198,24 @@ class Case(Generic[SelectorT_co]):
     # A case that saves columns (only, defer, values) names, per table, exactly the columns its
     # optimized variant selects; tests/querylab/test_columns.py reads its SQL and holds it to it.
     optimized_columns: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    # Which of the lab's figures shows the difference (BENEFITS says what each means).
+    benefit: Benefit = "queries"
+    # False where `?limit=` (the lab's N) changes nothing: the case reads all the data there is
+    # (statistics, an export), a page of the admin's own size, or one row (a view count).
+    sized_by_limit: bool = True
+
+    @property
+    def n_means(self) -> str:
+        """What N counts in this case's formulas, in a phrase for the lab's form and pages."""
+        if not self.sized_by_limit:
+            return f"{self.scale} in the data; set by the data, not by the lab"
+        if self.kind == "write":
+            return f"{self.scale} in the batch written"
+        return f"{self.scale} on the page"
+
+    @property
+    def benefit_shown_by(self) -> str:
+        return BENEFITS[self.benefit]
 
     def code_for(self, variant: Variant) -> tuple[Any, ...]:
         return self.code.get(variant) or (self.selectors[variant],)

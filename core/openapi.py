@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiParameter
@@ -153,4 +154,21 @@ def document_parameter_rules(result: dict[str, Any], **kwargs: Any) -> dict[str,
                     and "enum" not in schema
                 ):
                     schema["pattern"] = NO_NUL_PATTERN
+    return result
+
+
+def tag_operations(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+    """A drf-spectacular postprocessing hook: file each operation under one of the sections
+    settings.API_SECTIONS names, by the start of its path after the API's prefix, and the rest
+    under the first section (the public API), so /api/docs/ shows them apart."""
+    sections: dict[str, tuple[str, ...]] = settings.API_SECTIONS
+    default = next(iter(sections))
+    for path, operations in result.get("paths", {}).items():
+        relative = path.removeprefix(settings.API_PREFIX)
+        tag = next(
+            (name for name, starts in sections.items() if relative.startswith(starts)),
+            default,
+        )
+        for operation in operations.values():
+            operation["tags"] = [tag]
     return result

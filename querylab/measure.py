@@ -31,7 +31,7 @@ from django.template.response import SimpleTemplateResponse
 from django.test import RequestFactory
 from django.urls import resolve
 
-from core.case_output import recording
+from core.case_output import CaseOutput, recording
 from core.cases import VARIANTS, AnyCase, PageTarget, Surface, Variant, WriteSetup
 from querycheck.capture import CapturedQuery, capture_queries, group_captured
 from querycheck.sql import QueryShape
@@ -83,18 +83,9 @@ def _call(request: HttpRequest, url: str, *, user: Any, keep_body: bool = True) 
             # An async view: run it to completion here. Its ORM calls come back to this thread
             # (thread-sensitive), so they run on this connection and are counted like the rest.
             response = async_to_sync(_finish)(response)
-    rows: list[Any] = []
-    context: Any = {}
     if isinstance(response, SimpleTemplateResponse):
-        context = response.context_data or {}
         response.render()
-    if output.reported:  # a case view said what it showed (core.case_output)
-        rows = output.rows
-        n = output.n
-    else:  # the admin's changelist: Django's own view, whose context holds the rows
-        changelist = context.get("cl")
-        rows = list(changelist.result_list) if changelist is not None else []
-        n = len(rows)
+    rows, n = shown_rows(response, output)
     if isinstance(response, StreamingHttpResponse):
         kept, lines = [], 0
         for chunk in cast("Iterator[bytes]", response.streaming_content):  # a sync view's
@@ -108,6 +99,18 @@ def _call(request: HttpRequest, url: str, *, user: Any, keep_body: bool = True) 
         if not output.reported and response.get("Content-Type") == "application/x-ndjson":
             n = body.count(b"\n")
     return RenderedPage(response=response, rows=rows, n=n, body=body)
+
+
+def shown_rows(response: HttpResponseBase, output: CaseOutput) -> tuple[list[Any], int]:
+    """The rows a rendered response showed, and the case's N: what the case view reported
+    (core.case_output), or for the admin's changelist, Django's own view, the rows its context
+    holds."""
+    if output.reported:
+        return output.rows, output.n
+    context = response.context_data if isinstance(response, SimpleTemplateResponse) else None
+    changelist = (context or {}).get("cl")
+    rows = list(changelist.result_list) if changelist is not None else []
+    return rows, len(rows)
 
 
 async def _finish(coroutine: Any) -> Any:

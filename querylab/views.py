@@ -3,10 +3,19 @@
 from __future__ import annotations
 
 import inspect
+from collections.abc import Iterator
 from typing import Annotated, Any
 
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBase,
+    JsonResponse,
+    StreamingHttpResponse,
+)
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
 from core.cases import Surface
@@ -14,7 +23,7 @@ from core.params import DEFAULT_LIMIT, MAX_LIMIT, InvalidParameterError, QueryPa
 
 from .charts import Bar, bar_chart
 from .measure import Measurement, measure_case
-from .registry import CASES, CASES_BY_SLUG, SURFACES, TECHNIQUES, VARIANTS, AnyCase, PageTarget
+from .registry import CASES, CASES_BY_SLUG, SURFACES, VARIANTS, AnyCase, PageTarget
 
 # What one lab page may cost. A variant runs a few passes (count, memory, timing), each its
 # formula's queries at N: N is capped so that no pass of either variant exceeds the query budget,
@@ -22,6 +31,8 @@ from .registry import CASES, CASES_BY_SLUG, SURFACES, TECHNIQUES, VARIANTS, AnyC
 # (the naive feed at N = 500 would be 4,501 queries a pass).
 LAB_QUERY_BUDGET = 1_000
 LAB_TIME_BUDGET_SECONDS = 1.5
+# Where the measured results go in a case's lab page, which is streamed around them.
+RESULTS_SLOT = "<!--lab-results-->"
 
 
 def lab_n_cap(case: AnyCase) -> int:
@@ -73,16 +84,8 @@ def cases_json(request: HttpRequest) -> JsonResponse:
 
 
 def index(request: HttpRequest) -> HttpResponse:
-    entries = {case.slug: _entry(case) for case in CASES}
-    groups = [
-        (technique, [entries[case.slug] for case in CASES if technique in case.techniques])
-        for technique in TECHNIQUES
-    ]
-    return render(
-        request,
-        "querylab/index.html",
-        {"groups": [(technique, cases) for technique, cases in groups if cases], "cases": CASES},
-    )
+    entries = [_entry(case) for case in CASES]
+    return render(request, "querylab/index.html", {"entries": entries})
 
 
 def _entry(case: AnyCase) -> dict[str, Any]:
@@ -94,7 +97,7 @@ class LabQuery(QueryParams):
     via: Surface | None = None
 
 
-def case_lab(request: HttpRequest, slug: str) -> HttpResponse:
+def case_lab(request: HttpRequest, slug: str) -> HttpResponseBase:
     case = CASES_BY_SLUG.get(slug)
     if case is None:
         raise Http404(f"No case {slug!r}.")
@@ -112,34 +115,60 @@ def case_lab(request: HttpRequest, slug: str) -> HttpResponse:
         "n": n,
         "n_asked": asked,
         "n_cap": cap,
+        "n_capped": case.sized_by_limit and asked > cap,
         "asked_queries": max(case.formula(variant).at(asked) for variant in VARIANTS),
         "query_budget": LAB_QUERY_BUDGET,
         "time_budget": LAB_TIME_BUDGET_SECONDS,
         "via": via,
         "surfaces": surfaces,
         "sources": _sources(case),
+        "results_slot": RESULTS_SLOT,
     }
     if case.staff_only and not (request.user.is_authenticated and request.user.is_staff):
         return render(request, "querylab/case.html", {**context, "needs_staff": True}, status=403)
     target = case.target(n)
     if target is None:
         return render(request, "querylab/case.html", {**context, "no_data": True})
+    user = request.user if case.staff_only else None
+    return StreamingHttpResponse(
+        _streamed_case_page(request, case, target, context, n=n, via=via, user=user),
+        content_type="text/html; charset=utf-8",
+    )
 
+
+def _streamed_case_page(
+    request: HttpRequest,
+    case: AnyCase,
+    target: PageTarget,
+    context: dict[str, Any],
+    *,
+    n: int,
+    via: Surface,
+    user: Any,
+) -> Iterator[str]:
+    """The page up to its results, sent at once with a note that the measurement runs; then the
+    results, once measured; then the rest. A browser draws the first part while the passes run
+    (seconds for a large N), and the note is hidden by CSS once the results arrive."""
+    page = render_to_string("querylab/case.html", {**context, "measuring": True}, request)
+    before, after = page.split(RESULTS_SLOT, 1)
+    yield before
     measured = measure_case(
         case,
         target,
         limit=n,
         surface=via,
-        user=request.user if case.staff_only else None,
+        user=user,
         time_budget_seconds=LAB_TIME_BUDGET_SECONDS,
     )
     naive, optimized = measured["naive"], measured["optimized"]
-    context |= {
+    results = {
+        **context,
         "measurements": (naive, optimized),
         "ratios": _ratios(naive, optimized),
         "chart": mark_safe(_chart(case, naive, optimized)),  # noqa: S308 - built with escape()
     }
-    return render(request, "querylab/case.html", context)
+    yield render_to_string("querylab/_case_results.html", results, request)
+    yield after
 
 
 def _sources(case: AnyCase) -> list[tuple[str, str]]:

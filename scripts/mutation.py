@@ -38,6 +38,7 @@ COLUMNS = "tests/querylab/test_columns.py"
 INVALIDATION = "tests/blog/test_stats_invalidation.py"
 VIEW_RACE = "tests/blog/test_view_counter_concurrency.py"
 SLUG_RACE = "tests/api/test_concurrent_writes.py"
+PAGE_COST = "tests/querylab/test_page_cost.py"
 
 
 @dataclass(frozen=True)
@@ -252,6 +253,22 @@ MUTATIONS = [
         "    return Coalesce(Subquery(per_row, output_field=IntegerField()), 0)",
         "    return Subquery(per_row, output_field=IntegerField())  # type: ignore[return-value]",
         (SAME_ROWS, COUNTS),
+    ),
+    # A case page that shows what its formula says instead of what the request ran.
+    Mutation(
+        "page measurement: the formula shown as the count",
+        "querylab/page_measurement.py",
+        "            queries=len(mine),",
+        "            queries=case.formula(variant).at(shown_rows(response, output)[1]),",
+        (PAGE_COST,),
+    ),
+    # The session's and user's queries counted as the page's (a staff user's admin page).
+    Mutation(
+        "page measurement: the user loaded inside the count",
+        "querylab/page_measurement.py",
+        "            user.is_authenticated  # noqa: B018 - evaluated for its side effect\n",
+        "            pass\n",
+        (PAGE_COST,),
     ),
     # A race only PostgreSQL can stage: two INSERTs of one slug.
     Mutation(

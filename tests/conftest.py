@@ -59,6 +59,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="Require PostgreSQL (DATABASE_URL) and Redis (REDIS_URL), and fail if any test "
         "is skipped.",
     )
+    parser.addoption(
+        "--require-browser",
+        action="store_true",
+        help="Require Chromium and Playwright, and fail if any test is skipped "
+        "(make test-browser).",
+    )
 
 
 def _on_postgres() -> bool:
@@ -70,6 +76,10 @@ def _on_redis() -> bool:
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    if config.getoption("--require-browser") and not browser_available():
+        raise pytest.UsageError(
+            "--require-browser: no Chromium (Debian: apt-get install chromium; or CHROMIUM=/path)"
+        )
     if not config.getoption("--require-services"):
         return
     missing = [
@@ -105,16 +115,21 @@ def _skipped(config: pytest.Config) -> list[Any]:
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
-    forbid_skips = session.config.getoption("--require-services")
+    forbid_skips = session.config.getoption("--require-services") or session.config.getoption(
+        "--require-browser"
+    )
     if forbid_skips and _skipped(session.config) and exitstatus == pytest.ExitCode.OK:
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
 def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
     skipped = _skipped(config)
-    if config.getoption("--require-services") and skipped:
+    strict = config.getoption("--require-services") or config.getoption("--require-browser")
+    if strict and skipped:
         terminalreporter.write_line(
-            f"--require-services: {len(skipped)} skipped, and this run allows no skips.", red=True
+            f"{len(skipped)} skipped, and this run (--require-services or --require-browser) "
+            "allows no skips.",
+            red=True,
         )
 
 

@@ -1,5 +1,6 @@
-"""gunicorn as a deployment runs it, in a child process, for tests of the production stack: the
-production settings, the project's gunicorn config, a free loopback port."""
+"""Servers in child processes, for tests of a whole stack: gunicorn as a deployment runs it (the
+production settings, the project's gunicorn config), and runserver as `make run` does (the local
+settings, the debug toolbar); each on a free loopback port."""
 
 from __future__ import annotations
 
@@ -39,6 +40,55 @@ def production_environment(**overrides: str) -> dict[str, str]:
     }
 
 
+def local_environment(**overrides: str) -> dict[str, str]:
+    """This process's environment under the local settings (`make run`'s), with no database or
+    cache URL of the caller's, plus `overrides`."""
+    environ = {
+        name: value
+        for name, value in os.environ.items()
+        if not name.startswith(("DJANGO_", "REDIS_", "DATABASE_", "PYTEST_"))
+    }
+    return {**environ, "DJANGO_SETTINGS_MODULE": "config.settings.local", **overrides}
+
+
+@contextmanager
+def runserver(env: Mapping[str, str]) -> Iterator[str]:
+    """`manage.py runserver` as `make run` starts it (no reloader), until the block ends; yield
+    its base URL once it answers."""
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "manage.py", "runserver", "--noreload", f"127.0.0.1:{port}"],
+        cwd=PROJECT_DIR,
+        env=dict(env),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        yield _answering(server, f"http://127.0.0.1:{port}", "/")
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def _answering(server: subprocess.Popen[bytes], base: str, ready_path: str) -> str:
+    """`base` once the server answers `ready_path` (whatever it says), or an AssertionError
+    after 30 s or as soon as the server exits."""
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            request = urllib.request.Request(f"{base}{ready_path}", headers=PROXY_HEADERS)  # noqa: S310
+            urllib.request.urlopen(request, timeout=5)  # noqa: S310 (http on loopback)
+            return base
+        except urllib.error.HTTPError:
+            return base  # answering, whatever it says
+        except OSError:
+            if server.poll() is not None or time.monotonic() > deadline:
+                raise AssertionError(
+                    f"the server did not answer {ready_path} within 30 s"
+                ) from None
+            time.sleep(0.2)
+
+
 @contextmanager
 def gunicorn(
     env: Mapping[str, str], *, workers: int = 2, ready_path: str = "/api/schema/"
@@ -58,21 +108,8 @@ def gunicorn(
         cwd=PROJECT_DIR,
         env=dict(env),
     )
-    base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                url = f"{base}{ready_path}"
-                request = urllib.request.Request(url, headers=PROXY_HEADERS)  # noqa: S310
-                urllib.request.urlopen(request, timeout=5)  # noqa: S310 (http on loopback)
-                break
-            except urllib.error.HTTPError:
-                break  # answering, whatever it says
-            except OSError:
-                if server.poll() is not None or time.monotonic() > deadline:
-                    raise AssertionError("gunicorn did not answer within 30 s") from None
-                time.sleep(0.2)
+        base = _answering(server, f"http://127.0.0.1:{port}", ready_path)
         yield base
     finally:
         server.terminate()

@@ -29,3 +29,33 @@ def test_the_testing_guide_links_to_real_tests() -> None:
     tests = {t for t in LINK.findall(guide.read_text()) if t.startswith("../tests/")}
 
     assert len(tests) >= 15
+
+
+def test_the_testing_guide_opens_with_the_first_assertions_as_they_run() -> None:
+    guide = (PROJECT_DIR / "docs" / "testing.md").read_text()
+    block = re.search(r"<!-- first-assertions:start -->\n```python\n(.*?)```", guide, re.S)
+    assert block is not None
+    assert guide.index("first-assertions:start") < guide.index("\n## How the suite runs")
+    tests = (PROJECT_DIR / "tests" / "blog" / "test_first_assertions.py").read_text()
+    assert block.group(1).strip() in tests
+
+
+def test_the_readme_counts_the_cases_with_pages() -> None:
+    from querylab.registry import CASES
+
+    readme = (PROJECT_DIR / "README.md").read_text()
+    with_pages = sum(1 for case in CASES if case.has_page)
+    assert f"({with_pages} of them;" in readme
+    for case in CASES:
+        assert f"| `{case.slug}`" in readme, f"the README's case table lacks {case.slug}"
+
+
+def test_the_readme_tour_shows_every_screenshot_the_tour_takes() -> None:
+    readme = (PROJECT_DIR / "README.md").read_text()
+    tour = (PROJECT_DIR / "tests" / "browser" / "test_tour.py").read_text()
+    taken = set(re.findall(r'screenshot\(page, "([\w-]+)"', tour))
+    shown = set(re.findall(r"\]\(docs/tour/([\w-]+)\.png\)", readme))
+    assert taken
+    assert shown == taken
+    for name in taken:
+        assert (PROJECT_DIR / "docs" / "tour" / f"{name}.png").exists(), name

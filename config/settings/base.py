@@ -49,6 +49,9 @@ INSTALLED_APPS = [
 # every one of those addresses is a 404 there.
 QUERYLAB_ENABLED = False
 
+# The home page is cached for everyone alike (blog.views.home); 0 serves it fresh (local settings).
+HOME_PAGE_CACHE_SECONDS = 60
+
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "core.middleware.RejectNulMiddleware",
@@ -148,6 +151,14 @@ REST_FRAMEWORK = {
 RATELIMIT_FAIL_OPEN = True
 
 # https://drf-spectacular.readthedocs.io/en/latest/settings.html
+# The API's sections by the start of their paths after API_PREFIX; the first takes the rest.
+API_PREFIX = "/api/v1/"
+API_SECTIONS: dict[str, tuple[str, ...]] = {
+    "public API": (),
+    "case variants": ("naive/", "optimized/"),
+    "tiers": ("values/", "db-json/"),
+}
+
 SPECTACULAR_SETTINGS = {
     "TITLE": "Django ORM performance reference API",
     "DESCRIPTION": "The blog's public endpoints and, where the query lab is enabled (in "
@@ -158,6 +169,21 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "core.openapi.document_parameter_rules",
+        "core.openapi.tag_operations",
+    ],
+    # /api/docs/'s sections, in this order (core.openapi.tag_operations files each operation).
+    "TAGS": [
+        {"name": "public API", "description": "The blog's endpoints, as a client uses them."},
+        {
+            "name": "case variants",
+            "description": "Every case of the query lab, naive and optimized, with the same "
+            "schema for both (development only: the lab is not mounted in production).",
+        },
+        {
+            "name": "tiers",
+            "description": "The feed past the ORM, beside its optimized variant: values() rows, "
+            "and JSON built by PostgreSQL (development only).",
+        },
     ],
     "PATH_CONVERTER_OVERRIDES": {
         "slug": {"type": "string", "pattern": "^[-a-zA-Z0-9_]+$"},
@@ -202,4 +228,7 @@ LOGGING = {
     "formatters": {"plain": {"format": "{levelname} {name}: {message}", "style": "{"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": "INFO"},
+    # Django's own console handler would print each of its records a second time, through the
+    # root logger above ("Not Found: /x" twice under DEBUG).
+    "loggers": {"django": {"handlers": [], "level": "INFO", "propagate": True}},
 }

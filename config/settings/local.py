@@ -19,6 +19,8 @@ MIDDLEWARE = [
     "querylab.middleware.QueryCountHeadersMiddleware",
     "debug_toolbar.middleware.DebugToolbarMiddleware",
     *MIDDLEWARE,
+    # Innermost: each case page shows what its view and template cost, on the page itself.
+    "querylab.page_measurement.CasePageMeasurementMiddleware",
 ]
 INTERNAL_IPS = list(ENV.DJANGO_INTERNAL_IPS)
 if Path("/.dockerenv").exists():
@@ -26,6 +28,17 @@ if Path("/.dockerenv").exists():
     # (the container's own address with a last octet of 1), not from 127.0.0.1.
     _hostname, _aliases, container_ips = socket.gethostbyname_ex(socket.gethostname())
     INTERNAL_IPS += [ip.rsplit(".", 1)[0] + ".1" for ip in container_ips]
+
+# Collapsed to its handle until clicked, so it covers no page; off on the lab's own pages, whose
+# measurements it would slow (querylab/toolbar.py).
+DEBUG_TOOLBAR_CONFIG = {
+    "SHOW_COLLAPSED": True,
+    "SHOW_TOOLBAR_CALLBACK": "querylab.toolbar.show_toolbar",
+}
+
+# The home page is served fresh here, so the toolbar shows the queries it runs; elsewhere it is
+# cached for a minute (blog.views.home, and the test that holds it).
+HOME_PAGE_CACHE_SECONDS = 0
 
 DEMO_LOGIN_ENABLED = True
 

@@ -5,11 +5,13 @@ from __future__ import annotations
 import os
 
 from .base import *  # noqa: F403
-from .base import CACHES, DATABASES, INSTALLED_APPS
+from .base import CACHES, DATABASES, INSTALLED_APPS, MIDDLEWARE
 
 # The suite proves every case, so it needs the lab and both variants' routes.
 QUERYLAB_ENABLED = True
 INSTALLED_APPS = [*INSTALLED_APPS, "querylab"]
+# As under `make run`: each case page shows its own query count (tests/querylab/test_page_cost.py).
+MIDDLEWARE = [*MIDDLEWARE, "querylab.page_measurement.CasePageMeasurementMiddleware"]
 
 # Hashing with the default PBKDF2 costs ~100 ms a user; the suite creates hundreds.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -49,6 +49,25 @@ def test_every_endpoint_is_described(schema) -> None:
     assert api_paths() == set(schema["paths"])
 
 
+def test_operations_are_grouped_into_the_api_sections(schema) -> None:
+    """/api/docs/ shows the public API first, apart from the forty-odd case variants and the
+    feed's tiers."""
+    assert [tag["name"] for tag in schema["tags"]] == ["public API", "case variants", "tiers"]
+    tags: dict[str, set[str]] = defaultdict(set)
+    for path, operations in schema["paths"].items():
+        for operation in operations.values():
+            (tag,) = operation["tags"]
+            tags[tag].add(path)
+    assert "/api/v1/posts/" in tags["public API"]
+    assert "/api/v1/users/me/" in tags["public API"]
+    assert all(
+        p.startswith(("/api/v1/naive/", "/api/v1/optimized/")) for p in tags["case variants"]
+    )
+    assert "/api/v1/naive/post-feed/" in tags["case variants"]
+    assert tags["tiers"] == {"/api/v1/values/feed/", "/api/v1/db-json/feed/"}
+    assert not any("naive/" in p or "optimized/" in p for p in tags["public API"])
+
+
 def test_writes_document_their_bodies_and_problems(schema) -> None:
     create = schema["paths"]["/api/v1/posts/"]["post"]
 

@@ -134,3 +134,21 @@ def test_query_count_headers(client, settings) -> None:
     assert response["X-Query-Count"] == "7"
     assert response["Server-Timing"].startswith("db;dur=")
     assert response["Server-Timing"].endswith('desc="7 queries"')
+
+
+def test_query_count_headers_say_nothing_they_cannot_know(client, settings) -> None:
+    """A streamed export runs its queries while its body is sent, after the headers: it carries
+    no count rather than a false 0. The lab's pages carry none either: the middleware stays out
+    of what the lab measures."""
+    settings.MIDDLEWARE = ["querylab.middleware.QueryCountHeadersMiddleware", *settings.MIDDLEWARE]
+    PostFactory.create_batch(3)
+
+    export = client.get(reverse("api:posts-export", kwargs={"fmt": "ndjson"}))
+    lab = client.get(reverse("querylab:index"))
+    page = client.get(reverse("blog:post-list-optimized"), {"limit": 3})
+
+    assert export.streaming
+    assert b"".join(export.streaming_content).count(b"\n") == 3
+    assert "X-Query-Count" not in export
+    assert "X-Query-Count" not in lab
+    assert page["X-Query-Count"] == "1"

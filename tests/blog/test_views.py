@@ -106,3 +106,14 @@ def test_text_is_escaped(client) -> None:
 
     assert "<script>alert(1)</script>" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def test_every_page_names_its_icon_and_favicon_ico_finds_it(client, db) -> None:
+    """No 404 on every page load: the site's pages name their icon, and browsers that ask for
+    /favicon.ico anyway (on the admin's pages) are sent to it."""
+    home = client.get("/").content.decode()
+    icon = client.get("/favicon.ico")
+
+    assert 'rel="icon" href="/static/favicon.svg"' in home
+    assert icon.status_code == 301
+    assert icon["Location"] == "/static/favicon.svg"

@@ -3,9 +3,6 @@ inline script or style for the policy to block."""
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import pytest
 
 pytestmark = pytest.mark.browser
@@ -25,6 +22,3 @@ def test_swagger_ui_renders_under_the_production_policy(production_server, page,
     assert operations >= 15  # the public API: posts, comments, users, stats, exports, ...
     assert page.evaluate("window.cspViolations") == []
     assert not [error for error in page.console_errors if "Content Security Policy" in error]
-    screenshots = os.environ.get("BROWSER_SCREENSHOTS")
-    if screenshots:
-        page.screenshot(path=str(Path(screenshots) / "api-docs.png"), full_page=False)

@@ -59,15 +59,15 @@ def test_both_changelists_open_for_staff_through_the_real_stack(client, staff, d
         assert client.get(changelist(variant)).status_code == HTTPStatus.OK
 
 
-def test_lab_measures_it_for_staff_only(client, staff, data_of):
+def test_lab_measures_it_for_staff_only(client, lab_page, staff, data_of):
     data_of(CASE.scale, 3)
     url = reverse("querylab:case", kwargs={"slug": CASE.slug})
 
     assert client.get(url).status_code == HTTPStatus.FORBIDDEN
     client.force_login(staff)
-    response = client.get(url, {"n": 3})
+    response = lab_page(url, {"n": 3})
 
     assert response.status_code == HTTPStatus.OK
     naive, optimized = response.context["measurements"]
     assert (naive.queries, optimized.queries) == (7 + 3 * 3, 7)
-    assert "class NaiveAdminPostAdmin" in response.content.decode()
+    assert "class NaiveAdminPostAdmin" in response.html

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from http import HTTPStatus
 
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils.html import escape
 
 from querylab.registry import CASES, CASES_BY_SLUG, VARIANTS
 
@@ -66,21 +68,55 @@ def test_pages_without_data_are_null_rather_than_broken(client, db) -> None:
     assert cases["post-list"]["urls"]["naive"]["page"] == "/naive/post-list/"
 
 
-def test_index_groups_cases_by_technique(client, seeded) -> None:
+def test_index_starts_with_the_feed_and_links_every_surface_of_every_case(client, seeded) -> None:
+    """One row per case, linking its lab page, both pages and both endpoints (where it has them),
+    after a short path that starts with the feed."""
     response = client.get(reverse("querylab:index"))
 
     assert response.status_code == HTTPStatus.OK
     html = response.content.decode()
-    assert 'id="technique-select_related"' in html
+    start = html.index('id="start-here"')
+    catalogue = html.index('id="catalogue"')
+    assert start < catalogue
+    assert reverse("querylab:case", kwargs={"slug": "post-feed"}) in html[start:catalogue]
+    rows = dict(re.findall(r'<tr id="case-([a-z-]+)">(.*?)</tr>', html, re.S))
+    assert list(rows) == [case.slug for case in CASES]
     for case in CASES:
-        assert reverse("querylab:case", kwargs={"slug": case.slug}) in html
+        row = rows[case.slug]
+        assert f'href="{reverse("querylab:case", kwargs={"slug": case.slug})}"' in row
+        target = case.target(20)
+        assert target is not None, case.slug
+        for variant in VARIANTS:
+            for surface in case.surfaces:
+                url = case.url(surface, variant, target, limit=None)
+                assert escape(url) in row, (case.slug, variant, surface)
+    # A case is listed once, however many techniques it uses.
+    assert html.count('<tr id="case-post-feed">') == 1
+
+
+def test_lab_page_says_what_n_means_and_where_the_difference_shows(lab_page, seeded) -> None:
+    titles = lab_page(reverse("querylab:case", kwargs={"slug": "post-titles"}), {"n": 5})
+    assert "posts on the page" in titles.html
+    assert 'name="n"' in titles.html
+    assert re.search(r'<tr class="benefit"><th>column data in the rows</th>', titles.html)
+
+    stats = lab_page(reverse("querylab:case", kwargs={"slug": "stats"}), {"n": 5})
+    # N is what the data holds: the lab offers no N to set.
+    assert 'name="n"' not in stats.html
+    assert "set by the data, not by the lab" in stats.html
+    naive, _ = stats.context["measurements"]
+    assert naive.rows > 5
+
+    batch = lab_page(reverse("querylab:case", kwargs={"slug": "post-import"}), {"n": 3})
+    assert "posts in the batch written" in batch.html
 
 
 @pytest.mark.parametrize("case", [c for c in CASES if not c.staff_only], ids=lambda c: c.slug)
-def test_lab_page_runs_both_variants(client, seeded, case) -> None:
-    response = client.get(reverse("querylab:case", kwargs={"slug": case.slug}), {"n": 4})
+def test_lab_page_runs_both_variants(lab_page, seeded, case) -> None:
+    response = lab_page(reverse("querylab:case", kwargs={"slug": case.slug}), {"n": 4})
 
     assert response.status_code == HTTPStatus.OK
+    assert response.streamed
     naive, optimized = response.context["measurements"]
     assert naive.rows == optimized.rows
     if case.grows_with_n:
@@ -89,23 +125,24 @@ def test_lab_page_runs_both_variants(client, seeded, case) -> None:
     assert optimized.queries == optimized.expected_queries
     assert naive.database_ms > 0
     assert naive.peak_memory_bytes > 0
-    html = response.content.decode()
+    html = response.html
     assert "<svg" in html
+    assert html.index('id="lab-progress"') < html.index('id="lab-results"')
     for variant in VARIANTS:
         for code in case.code_for(variant):
             assert code.__name__ in html
 
 
-def test_lab_page_groups_repeated_queries(client, seeded) -> None:
-    response = client.get(reverse("querylab:case", kwargs={"slug": "post-list"}), {"n": 5})
+def test_lab_page_groups_repeated_queries(client, lab_page, seeded) -> None:
+    response = lab_page(reverse("querylab:case", kwargs={"slug": "post-list"}), {"n": 5})
 
     naive, optimized = response.context["measurements"]
     assert [shape.count for shape in naive.shapes] == [1, 5, 5]
     assert [shape.count for shape in optimized.shapes] == [1]
 
 
-def test_post_titles_fetch_far_fewer_bytes(client, seeded) -> None:
-    response = client.get(reverse("querylab:case", kwargs={"slug": "post-titles"}), {"n": 10})
+def test_post_titles_fetch_far_fewer_bytes(client, lab_page, seeded) -> None:
+    response = lab_page(reverse("querylab:case", kwargs={"slug": "post-titles"}), {"n": 10})
 
     naive, optimized = response.context["measurements"]
     assert naive.rows == optimized.rows == 10
@@ -138,8 +175,8 @@ def test_home_links_to_the_lab(client, db) -> None:
     assert reverse("blog:post-feed-naive") in html
 
 
-def test_values_rows_hold_less_than_instances(client, seeded) -> None:
-    response = client.get(reverse("querylab:case", kwargs={"slug": "post-values"}), {"n": 20})
+def test_values_rows_hold_less_than_instances(client, lab_page, seeded) -> None:
+    response = lab_page(reverse("querylab:case", kwargs={"slug": "post-values"}), {"n": 20})
 
     naive, optimized = response.context["measurements"]
     assert naive.rows == optimized.rows == 20
@@ -147,10 +184,10 @@ def test_values_rows_hold_less_than_instances(client, seeded) -> None:
     assert optimized.peak_memory_bytes < naive.peak_memory_bytes
 
 
-def test_lab_runs_the_api_when_asked(client, seeded) -> None:
+def test_lab_runs_the_api_when_asked(client, lab_page, seeded) -> None:
     url = reverse("querylab:case", kwargs={"slug": "post-feed"})
 
-    response = client.get(url, {"n": 3, "via": "api"})
+    response = lab_page(url, {"n": 3, "via": "api"})
 
     naive, optimized = response.context["measurements"]
     assert naive.url.startswith("/api/v1/naive/post-feed/")
@@ -177,7 +214,7 @@ def test_counts_survive_a_full_query_log(settings, seeded) -> None:
     assert sum(shape.count for shape in naive.shapes) == 7
 
 
-def test_lab_caps_n_by_the_query_budget_and_says_so(client) -> None:
+def test_lab_caps_n_by_the_query_budget_and_says_so(lab_page, db) -> None:
     """The naive feed costs 1 + 9N queries a pass: the lab runs it at most at the N that stays
     within its budget, on a page that says so, instead of running 4,501-query passes."""
     from querylab.views import LAB_QUERY_BUDGET, lab_n_cap
@@ -187,23 +224,23 @@ def test_lab_caps_n_by_the_query_budget_and_says_so(client) -> None:
     cap = lab_n_cap(feed)
     assert cap == (LAB_QUERY_BUDGET - 1) // 9
 
-    response = client.get(reverse("querylab:case", kwargs={"slug": "post-feed"}), {"n": 500})
+    response = lab_page(reverse("querylab:case", kwargs={"slug": "post-feed"}), {"n": 500})
 
     assert response.status_code == HTTPStatus.OK
     naive, optimized = response.context["measurements"]
     assert naive.rows == optimized.rows == cap
     assert naive.queries == 1 + 9 * cap <= LAB_QUERY_BUDGET
-    html = response.content.decode()
+    html = response.html
     assert 'id="n-capped"' in html
     assert f"N is capped at {cap}" in html
     assert "4,501 at N = 500" in html  # what N = 500 would have cost a pass
 
 
-def test_lab_does_not_cap_what_stays_within_the_budget(client, seeded) -> None:
-    response = client.get(reverse("querylab:case", kwargs={"slug": "post-titles"}), {"n": 500})
+def test_lab_does_not_cap_what_stays_within_the_budget(lab_page, seeded) -> None:
+    response = lab_page(reverse("querylab:case", kwargs={"slug": "post-titles"}), {"n": 500})
 
     assert response.status_code == HTTPStatus.OK
-    assert 'id="n-capped"' not in response.content.decode()
+    assert 'id="n-capped"' not in response.html
 
 
 def test_lab_stops_timing_a_slow_variant_once_its_time_is_spent(seeded) -> None:
@@ -230,3 +267,9 @@ def test_one_page_request_stays_within_the_query_ceiling(case) -> None:
 
     assert case.naive_queries.at(MAX_LIMIT) <= PAGE_QUERY_CEILING
     assert case.optimized_queries.at(MAX_LIMIT) <= PAGE_QUERY_CEILING
+
+
+def test_home_links_to_the_async_feed(client, db) -> None:
+    html = client.get("/").content.decode()
+
+    assert f'href="{reverse("blog:async-feed")}"' in html
