@@ -16,6 +16,7 @@ import statistics
 import threading
 import time
 import tracemalloc
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -244,6 +245,8 @@ class Measurement:
     peak_memory_bytes: int
     shapes: list[QueryShape]
     timings_ms: tuple[float, ...] = ()  # every timed run; total_ms is their median
+    # Each relation loaded lazily in the counted pass: (relation, how often, the fix).
+    lazy_loads: tuple[tuple[str, int, str], ...] = ()
 
     @property
     def repeated_shapes(self) -> list[QueryShape]:
@@ -348,7 +351,16 @@ def _measurement(
         peak_memory_bytes=result.peak_memory_bytes,
         shapes=result.shapes,
         timings_ms=result.timings_ms,
+        lazy_loads=lazy_loads(result.queries),
     )
+
+
+def lazy_loads(queries: Iterable[CapturedQuery]) -> tuple[tuple[str, int, str], ...]:
+    """Each relation the queries loaded lazily, how often, and querycheck's fix for it."""
+    counts = Counter(
+        (query.load.relation, query.load.fix().text) for query in queries if query.load
+    )
+    return tuple((relation, n, fix) for (relation, fix), n in counts.most_common())
 
 
 def peak_memory(run: Callable[[], Any]) -> int:

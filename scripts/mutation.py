@@ -39,6 +39,9 @@ INVALIDATION = "tests/blog/test_stats_invalidation.py"
 VIEW_RACE = "tests/blog/test_view_counter_concurrency.py"
 SLUG_RACE = "tests/api/test_concurrent_writes.py"
 PAGE_COST = "tests/querylab/test_page_cost.py"
+RELATIONS = "tests/querycheck/test_relations.py"
+SUGGESTIONS = "tests/querylab/test_fix_suggestions.py"
+STRICT = "tests/querylab/test_strict_loading.py"
 
 
 @dataclass(frozen=True)
@@ -269,6 +272,29 @@ MUTATIONS = [
         "            user.is_authenticated  # noqa: B018 - evaluated for its side effect\n",
         "            pass\n",
         (PAGE_COST,),
+    ),
+    # The toolkit's suggestions and strict loading (querycheck.relations).
+    Mutation(
+        "querycheck: the fix forgets the relations that led to the lazy load",
+        "querycheck/src/querycheck/relations.py",
+        '    lookup = "__".join(step.accessor for step in steps)',
+        '    lookup = steps[-1].accessor if steps else ""',
+        (RELATIONS, SUGGESTIONS),
+    ),
+    Mutation(
+        "querycheck: a sliced or filtered relation taken for a plain one",
+        "querycheck/src/querycheck/relations.py",
+        "        narrowed = (\n            query.is_sliced\n",
+        "        narrowed = False and (\n            query.is_sliced\n",
+        (RELATIONS, SUGGESTIONS),
+    ),
+    Mutation(
+        "strict loading: a deferred field let through",
+        "querycheck/src/querycheck/relations.py",
+        "        with _loading_as(load):\n            return original(self, instance, cls)",
+        "        with _loading_as(load, enforce=False):\n"
+        "            return original(self, instance, cls)",
+        (RELATIONS, STRICT),
     ),
     # A race only PostgreSQL can stage: two INSERTs of one slug.
     Mutation(

@@ -19,9 +19,14 @@ MIDDLEWARE = [
     "querylab.middleware.QueryCountHeadersMiddleware",
     "debug_toolbar.middleware.DebugToolbarMiddleware",
     *MIDDLEWARE,
+    # A lazy relation or deferred-field load is an error page naming the fix (querycheck).
+    "querycheck.middleware.StrictLoadingMiddleware",
     # Innermost: each case page shows what its view and template cost, on the page itself.
     "querylab.page_measurement.CasePageMeasurementMiddleware",
 ]
+# Where loading lazily is the point (the naive variants, and the lab that runs them) or the
+# framework's design (the admin's change forms load one object's many-to-many values).
+QUERYCHECK_STRICT_LOADING_EXEMPT_PATHS = ["/naive/", "/lab/", "/admin/"]
 INTERNAL_IPS = list(ENV.DJANGO_INTERNAL_IPS)
 if Path("/.dockerenv").exists():
     # Under docker compose the host's browser reaches the app from the bridge network's gateway

@@ -9,7 +9,9 @@ from .base import CACHES, DATABASES, INSTALLED_APPS, MIDDLEWARE
 
 # The suite proves every case, so it needs the lab and both variants' routes.
 QUERYLAB_ENABLED = True
-INSTALLED_APPS = [*INSTALLED_APPS, "querylab"]
+# zeal, an independent N+1 detector, checks querycheck's verdicts on every case
+# (tests/querylab/test_zeal_oracle.py); it detects nothing outside its zeal_context().
+INSTALLED_APPS = [*INSTALLED_APPS, "querylab", "zeal"]
 # As under `make run`: each case page shows its own query count (tests/querylab/test_page_cost.py).
 MIDDLEWARE = [*MIDDLEWARE, "querylab.page_measurement.CasePageMeasurementMiddleware"]
 

@@ -69,7 +69,13 @@ n_plus_one_limit = 2
 """
 TESTS = """
 import pytest
-from querycheck import assert_constant_queries, assert_num_queries, no_n_plus_one
+from querycheck import (
+    applying,
+    assert_constant_queries,
+    assert_num_queries,
+    capture_queries,
+    no_n_plus_one,
+)
 
 from shop.models import Author, Book
 from shop.views import book_list_naive, book_list_optimized
@@ -116,6 +122,27 @@ def test_exact_count():
         book_list_optimized()
 
 
+@pytest.mark.strict_loading
+def test_strict_naive(four_books):
+    book_list_naive()
+
+
+@pytest.mark.strict_loading
+def test_strict_optimized(four_books):
+    book_list_optimized()
+
+
+@pytest.mark.django_db
+def test_the_suggested_fix_makes_the_naive_list_flat():
+    make_books(3)
+    with capture_queries() as captured:
+        book_list_naive()
+    fixes = {query.load.fix() for query in captured.queries if query.load}
+    assert [fix.text for fix in fixes] == ["select_related('author') on the Book queryset"]
+    with applying(fixes):
+        assert_constant_queries([1, 5, 20], make_books, lambda _: book_list_naive(), expected=1)
+
+
 def test_no_reference_project_here():
     import importlib.util
 
@@ -129,6 +156,9 @@ EXPECTED = {
     "test_marker_optimized": "PASSED",
     "test_guarded_request": "FAILED",
     "test_exact_count": "PASSED",
+    "test_strict_naive": "FAILED",
+    "test_strict_optimized": "PASSED",
+    "test_the_suggested_fix_makes_the_naive_list_flat": "PASSED",
     "test_no_reference_project_here": "PASSED",
 }
 
@@ -178,6 +208,12 @@ def test_the_failures_name_the_line_of_the_apps_code(minimal_project_run) -> Non
     assert "grew" in minimal_project_run
     assert "NPlusOneError" in minimal_project_run
     assert re.search(r"issued from shop/views\.py:\d+ in ", minimal_project_run)
+    assert "loads Book.author lazily" in minimal_project_run
+    assert "fix: select_related('author') on the Book queryset" in minimal_project_run
+    assert re.search(
+        r"LazyLoadError: Book\.author loaded lazily under strict loading, at shop/views\.py:\d+",
+        minimal_project_run,
+    )
 
 
 def test_installed_the_plugin_loads_itself() -> None:

@@ -273,3 +273,16 @@ def test_home_links_to_the_async_feed(client, db) -> None:
     html = client.get("/").content.decode()
 
     assert f'href="{reverse("blog:async-feed")}"' in html
+
+
+def test_lab_page_names_what_loaded_lazily_and_the_fix(lab_page, seeded) -> None:
+    response = lab_page(reverse("querylab:case", kwargs={"slug": "post-list"}), {"n": 5})
+
+    naive, optimized = response.context["measurements"]
+    assert naive.lazy_loads == (
+        ("Post.author", 5, "select_related('author') on the Post queryset"),
+        ("Post.category", 5, "select_related('category') on the Post queryset"),
+    )
+    assert optimized.lazy_loads == ()
+    assert "select_related(&#x27;author&#x27;) on the Post queryset" in response.html
+    assert "Nothing loaded lazily" in response.html

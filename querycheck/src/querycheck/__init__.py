@@ -8,6 +8,7 @@ plugin for all of it. Depends on Django and pytest only. See README.md.
 from __future__ import annotations
 
 from .capture import CapturedQueries, CapturedQuery, capture_queries, configure
+from .relations import Fix, LazyLoad, LazyLoadError, applying, install, strict_loading
 from .testing import (
     NPlusOneError,
     QueryCountChangedError,
@@ -18,16 +19,25 @@ from .testing import (
     print_queries,
 )
 
+# Django's lazy loads are hooked once, on import: a relation manager class Django built before
+# would not be tracked (install() also forgets those it finds).
+install()
+
 __all__ = [
     "CapturedQueries",
     "CapturedQuery",
+    "Fix",
+    "LazyLoad",
+    "LazyLoadError",
     "NPlusOneError",
     "QueryCountChangedError",
     "QueryCountError",
+    "applying",
     "assert_constant_queries",
     "assert_num_queries",
     "capture_queries",
     "configure",
     "no_n_plus_one",
     "print_queries",
+    "strict_loading",
 ]

@@ -9,66 +9,38 @@ request on yet another thread, so those tools see none of it from an `async def`
 whichever thread or database alias runs a query, the capture records it. That is what makes the
 N+1 guard and the exact-count assertion in `querycheck.testing` work in async tests too.
 
-Each query records its origin: the innermost frame of *your* code on the stack when it ran
-(`shop/views.py:42 in book_list`), which is where an N+1 is fixed. Which packages are yours comes
-from `configure(app_packages=...)` (the pytest plugin passes its `querycheck_app_packages` ini
-setting), else the Django setting `QUERYCHECK_APP_PACKAGES`, else every frame that is neither
-the standard library nor an installed package.
+Each query records its origin, the innermost frame of *your* code on the stack when it ran
+(`shop/views.py:42 in book_list`, see querycheck.origin), and, when it was a lazy load, which
+relation it loaded (`Post.author`, see querycheck.relations).
 """
 
 from __future__ import annotations
 
 import sys
-import sysconfig
 import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from django.db.backends.utils import CursorWrapper
 
+from .origin import NO_APP_ORIGIN, app_origin, app_packages, configure
+from .relations import LazyLoad, current_load
 from .sql import QueryShape, fingerprint, is_savepoint
 
 __all__ = [
+    "NO_APP_ORIGIN",
     "CapturedQueries",
     "CapturedQuery",
+    "app_origin",
     "app_packages",
     "capture_queries",
     "configure",
     "format_report",
 ]
-
-NO_APP_ORIGIN = "(no app code on the stack: a template, a library, or the async ORM's thread)"
-# Where the standard library and installed packages live: never "your code".
-_LIBRARY_PATHS = tuple(
-    {
-        path
-        for name in ("stdlib", "platstdlib", "purelib", "platlib")
-        if (path := sysconfig.get_paths().get(name))
-    }
-)
-_THIS_PACKAGE = __name__.split(".")[0]
-_configured_packages: tuple[str, ...] | None = None
-
-
-def configure(*, app_packages: Iterable[str] | None) -> None:
-    """Name the top-level packages that are your app's code (`["shop", "config"]`), or None to
-    fall back to the Django setting QUERYCHECK_APP_PACKAGES and then to every non-library frame."""
-    global _configured_packages  # noqa: PLW0603 - one process-wide choice, made at start-up
-    _configured_packages = None if app_packages is None else tuple(app_packages)
-
-
-def app_packages() -> tuple[str, ...]:
-    """The configured app packages; empty when none are (every non-library frame counts)."""
-    if _configured_packages is not None:
-        return _configured_packages
-    from django.conf import settings  # noqa: PLC0415 - read when asked, never at import
-
-    return tuple(getattr(settings, "QUERYCHECK_APP_PACKAGES", ()) or ())
 
 
 @dataclass(frozen=True)
@@ -80,6 +52,7 @@ class CapturedQuery:
     thread: str
     origin: str  # "shop/views.py:42 in book_list": the app code that issued it
     seconds: float
+    load: LazyLoad | None = None  # the relation it loaded lazily, if it was a lazy load
 
     @property
     def fingerprint(self) -> str:
@@ -143,6 +116,7 @@ def _execute_with_capture(
             thread=threading.current_thread().name,
             origin=origin,
             seconds=time.perf_counter() - started,
+            load=current_load(),
         )
         for capture in list(_active):
             capture._record(query)
@@ -185,36 +159,6 @@ def group_captured(queries: Iterable[CapturedQuery]) -> list[QueryShape]:
     ]
 
 
-def app_origin(frame: Any) -> str:
-    """The innermost frame of the app's code on this stack, as `path:line in function`."""
-    packages = app_packages()
-    while frame is not None:
-        module = str(frame.f_globals.get("__name__", ""))
-        filename = frame.f_code.co_filename
-        if _is_app_code(module, filename, packages):
-            return f"{_relative(module, filename)}:{frame.f_lineno} in {frame.f_code.co_name}"
-        frame = frame.f_back
-    return NO_APP_ORIGIN
-
-
-def _is_app_code(module: str, filename: str, packages: tuple[str, ...]) -> bool:
-    top = module.split(".", maxsplit=1)[0]
-    if top == _THIS_PACKAGE:
-        return False
-    if packages:
-        return top in packages
-    return not filename.startswith(_LIBRARY_PATHS) and not filename.startswith("<")
-
-
-def _relative(module: str, filename: str) -> str:
-    """`shop/views.py` for module `shop.views`: the path as the package names it."""
-    path = Path(filename)
-    parts = module.split(".")
-    if path.stem == "__init__":
-        return str(Path(*parts, path.name))
-    return str(Path(*parts[:-1], path.name))
-
-
 def format_report(queries: list[CapturedQuery], *, width: int = 160) -> str:
     """Queries grouped by shape, most frequent first: count, time, where from, the shape."""
     if not queries:
@@ -232,6 +176,10 @@ def format_report(queries: list[CapturedQuery], *, width: int = 160) -> str:
         on = f" [{', '.join(sorted(threads))}]" if len(threads) > 1 else ""
         lines.append(f"  x{len(members):<4} {ms:8.2f} ms  {clip(shape, width)}")
         lines.append(f"        from {where}{on}")
+        relations = Counter(member.load.relation for member in members if member.load)
+        if relations:
+            loads = ", ".join(f"{name} (x{n})" for name, n in relations.most_common())
+            lines.append(f"        lazy loads of {loads}")
     return "\n".join(lines)
 
 

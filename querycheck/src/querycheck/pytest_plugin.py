@@ -6,11 +6,16 @@ settings. Installed, it loads itself (a `pytest11` entry point); otherwise load 
   `limit` times while its body runs (fixtures are not counted), naming the app line behind it;
 - `@pytest.mark.print_queries`, or `--print-queries` for every test: capture without failing and
   print each test's queries grouped by shape at the end of the run;
+- `@pytest.mark.strict_loading`: any lazy relation or deferred-field load in the test body raises
+  LazyLoadError, naming the relation, the app line and the fix (`querycheck.strict_loading`);
 - `querycheck_app_packages = shop config` (ini): the top-level packages that are your code, for
   the file:line each query is attributed to (`querycheck.capture.configure`);
 - `n_plus_one_requests = true` (ini): every request made with Django's test `Client` or
   `AsyncClient` runs under the N+1 guard, except paths containing one of `n_plus_one_exempt_paths`
-  and tests marked `@pytest.mark.allow_n_plus_one`. `n_plus_one_limit` sets the repeats allowed.
+  and tests marked `@pytest.mark.allow_n_plus_one`. `n_plus_one_limit` sets the repeats allowed;
+- `strict_loading_requests = true` (ini): every such request also runs under strict loading, with
+  the same exempt paths and marker, plus `strict_loading_exempt_paths` (pages whose framework
+  loads one object's relations lazily by design, such as the admin's change forms).
 
 Every one of them sees queries on any thread, so they work in `async def` tests too.
 """
@@ -18,12 +23,14 @@ Every one of them sees queries on any thread, so they work in `async def` tests 
 from __future__ import annotations
 
 from collections.abc import Generator
+from contextlib import ExitStack
 from typing import Any
 
 import pytest
 from django.test import AsyncClient, Client
 
 from .capture import capture_queries, configure
+from .relations import strict_loading
 from .testing import DEFAULT_REPEAT_LIMIT, check_repeats, no_n_plus_one
 
 # The report travels in the test report's user_properties, so under pytest-xdist it reaches the
@@ -33,7 +40,9 @@ _PROPERTY = "querycheck_queries"
 MARKERS = [
     "no_n_plus_one(limit=3): fail when one query shape repeats more than `limit` times in the test",
     "print_queries: print the test's queries grouped by shape at the end of the run",
-    "allow_n_plus_one: exempt the test's client requests from the n_plus_one_requests guard",
+    "allow_n_plus_one: exempt the test's client requests from the n_plus_one_requests guard "
+    "and from strict_loading_requests",
+    "strict_loading: any lazy relation or deferred-field load in the test raises LazyLoadError",
 ]
 
 
@@ -60,6 +69,18 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         type="linelist",
         default=[],
         help="Request paths containing any of these are not guarded (naive variants on purpose).",
+    )
+    parser.addini(
+        "strict_loading_requests",
+        type="bool",
+        default=False,
+        help="Run every test-client request under strict loading (exempt paths aside).",
+    )
+    parser.addini(
+        "strict_loading_exempt_paths",
+        type="linelist",
+        default=[],
+        help="Request paths containing any of these are not run under strict loading.",
     )
     parser.addini(
         "n_plus_one_limit",
@@ -102,6 +123,13 @@ class PrintedQueries:
 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_call(item: pytest.Item) -> Generator[None, Any, Any]:
+    if item.get_closest_marker("strict_loading"):
+        with strict_loading():
+            return (yield from _guarded_call(item))
+    return (yield from _guarded_call(item))
+
+
+def _guarded_call(item: pytest.Item) -> Generator[None, Any, Any]:
     guard = item.get_closest_marker("no_n_plus_one")
     printing = item.config.getoption("--print-queries") or item.get_closest_marker("print_queries")
     if guard is None and not printing:
@@ -122,29 +150,31 @@ def _n_plus_one_guarded_requests(
     request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     config = request.config
-    if not config.getini("n_plus_one_requests"):
-        return
-    if request.node.get_closest_marker("allow_n_plus_one"):
+    counting = config.getini("n_plus_one_requests")
+    strict = config.getini("strict_loading_requests")
+    if not (counting or strict) or request.node.get_closest_marker("allow_n_plus_one"):
         return
     exempt = tuple(config.getini("n_plus_one_exempt_paths"))
+    lenient = (*exempt, *config.getini("strict_loading_exempt_paths"))
     limit = int(config.getini("n_plus_one_limit"))
 
-    def guarded(path: str) -> bool:
-        return not any(part in path for part in exempt)
+    def guards(path: str) -> ExitStack:
+        stack = ExitStack()
+        if counting and not any(part in path for part in exempt):
+            stack.enter_context(no_n_plus_one(limit=limit))
+        if strict and not any(part in path for part in lenient):
+            stack.enter_context(strict_loading())
+        return stack
 
     sync_request = Client.request
     async_request = AsyncClient.request
 
     def request_under_guard(self: Client, **environ: Any) -> Any:
-        if not guarded(environ.get("PATH_INFO", "")):
-            return sync_request(self, **environ)
-        with no_n_plus_one(limit=limit):
+        with guards(environ.get("PATH_INFO", "")):
             return sync_request(self, **environ)
 
     async def arequest_under_guard(self: AsyncClient, **scope: Any) -> Any:
-        if not guarded(scope.get("path", "")):
-            return await async_request(self, **scope)
-        with no_n_plus_one(limit=limit):
+        with guards(scope.get("path", "")):
             return await async_request(self, **scope)
 
     monkeypatch.setattr(Client, "request", request_under_guard)

@@ -9,6 +9,9 @@ These go further, and every one works inside `async def` tests (see `querycheck.
   naming the app file and line that issued it (also a pytest marker: `querycheck.pytest_plugin`);
 - `assert_num_queries(n)` is an exact count that also sees the async ORM's thread;
 - `print_queries()` captures without failing and prints the queries grouped by shape.
+
+Every failure names the relations that loaded lazily (`Post.author`, `User.profile`, the deferred
+field `Post.body`) and the call that would load them with their rows (querycheck.relations).
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from typing import IO, Any
 from django.db import transaction
 
 from .capture import CapturedQueries, CapturedQuery, capture_queries, clip, format_report
+from .relations import LazyLoad
 
 __all__ = [
     "NPlusOneError",
@@ -33,6 +37,7 @@ __all__ = [
     "assert_constant_queries",
     "assert_num_queries",
     "capture_queries",
+    "lazy_loads",
     "no_n_plus_one",
     "print_queries",
 ]
@@ -105,7 +110,47 @@ def explain_runs(runs: list[QueryRun], *, expected: int | None = None) -> str:
         headline = f"The query count changed with the size of the data: {totals}."
     else:
         headline = f"Expected {expected} queries at every size: {totals}."
-    return "\n".join([headline, "", *shape_table(runs), "", *query_diff(runs[0], runs[-1])])
+    return "\n".join(
+        [
+            headline,
+            "",
+            *shape_table(runs),
+            *lazy_load_table(runs),
+            "",
+            *query_diff(runs[0], runs[-1]),
+        ]
+    )
+
+
+def lazy_load_table(runs: list[QueryRun]) -> list[str]:
+    """Each relation loaded lazily, its count at each size, and for those that grew, the fix."""
+    counts = [Counter(_load_key(q.load) for q in run.queries if q.load) for run in runs]
+    keys = list(dict.fromkeys(key for count in counts for key in count))
+    if not keys:
+        return []
+    width = max(len(str(run.size)) for run in runs) + 5
+    lines = ["", "Relations loaded lazily, per size, and the fix for those that grew:"]
+    for key in keys:
+        per_size = [count.get(key, 0) for count in counts]
+        grew = len(set(per_size)) > 1
+        cells = "".join(f"{n:>{width}}" for n in per_size)
+        lines.append(f"  {'grew ' if grew else '     '}{cells}  {key[0]}")
+        if grew:
+            lines.append(f"        fix: {key[1]}")
+    return lines
+
+
+def _load_key(load: LazyLoad) -> tuple[str, str]:
+    """A lazy load as the messages group it: the relation and the text of its fix."""
+    return load.relation, load.fix().text
+
+
+def lazy_loads(queries: Iterable[CapturedQuery]) -> list[str]:
+    """Lines naming each relation loaded lazily among `queries`, how often, and its fix."""
+    counts = Counter(_load_key(query.load) for query in queries if query.load)
+    return [
+        f"loads {relation} lazily (x{n}); fix: {fix}" for (relation, fix), n in counts.most_common()
+    ]
 
 
 def shape_table(runs: list[QueryRun]) -> list[str]:
@@ -203,6 +248,8 @@ def check_repeats(queries: list[CapturedQuery], *, limit: int) -> None:
         where = ", ".join(f"{origin} (x{count})" for origin, count in origins.most_common(3))
         lines.append(f"  x{n} {clip(shape, 200)}")
         lines.append(f"      issued from {where}")
+        members = [query for query in queries if query.fingerprint == shape]
+        lines += [f"      {line}" for line in lazy_loads(members)]
     raise NPlusOneError("\n".join(lines))
 
 
