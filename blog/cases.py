@@ -142,6 +142,7 @@ CASES: tuple[AnyCase, ...] = (
         ),
         template="blog/cases/post-list.html",
         schema=schemas.PostListItemOut,
+        auto_queries=Formula.parse("3"),
     ),
     Case(
         slug="post-feed",
@@ -172,6 +173,7 @@ CASES: tuple[AnyCase, ...] = (
         template="blog/cases/post-feed.html",
         schema=schemas.PostFeedOut,
         optimized_columns={"blog_post": POST_COLUMNS_BUT_BODY},
+        auto_queries=Formula.parse("4 + 4N"),
     ),
     Case(
         slug="user-directory",
@@ -191,6 +193,7 @@ CASES: tuple[AnyCase, ...] = (
         ),
         template="blog/cases/user-directory.html",
         schema=schemas.UserDirectoryOut,
+        auto_queries=Formula.parse("2 + 2N"),
     ),
     Case(
         slug="post-detail",
@@ -216,6 +219,7 @@ CASES: tuple[AnyCase, ...] = (
         params=PostDetailParams,
         route="<slug:slug>/",
         target=busiest_post,
+        auto_queries=Formula.parse("7"),
     ),
     Case(
         slug="tag-cloud",
@@ -336,6 +340,30 @@ CASES: tuple[AnyCase, ...] = (
         optimized_columns={"blog_post": TITLE_COLUMNS},
     ),
     Case(
+        slug="eager-everything",
+        title="Joining and prefetching everything, just in case",
+        app="blog",
+        techniques=("select_related", "prefetch_related", "only"),
+        naive_queries=Formula.parse("3"),
+        optimized_queries=Formula.parse("1"),
+        grows_with_n=False,
+        scale="posts",
+        why="A queryset that joins and prefetches every relation a post has, to show its title "
+        "and author, fetches tags, comments, a profile and every body for nothing: the waste an "
+        "N+1 detector never reports.",
+        docs_url=django_docs("ref/models/querysets/#only"),
+        selectors=Pair[ListSelector[Post]](
+            naive=selectors.post_bylines_naive, optimized=selectors.post_bylines_optimized
+        ),
+        template="blog/cases/eager-everything.html",
+        schema=schemas.PostBylineOut,
+        optimized_columns={
+            "blog_post": TITLE_COLUMNS | {"author_id"},
+            "users_user": frozenset({"id", "username"}),
+        },
+        benefit="bytes",
+    ),
+    Case(
         slug="post-values",
         title="A read-only listing as values() rows",
         app="blog",
@@ -401,6 +429,7 @@ CASES: tuple[AnyCase, ...] = (
             "optimized": (schemas.PostListItemOut, drf_serializers.post_list_pydantic),
         },
         api_view=case_api.SerializedPostListAPI,
+        auto_queries=Formula.parse("3"),
     ),
     Case(
         slug="post-export",
@@ -518,6 +547,7 @@ CASES: tuple[AnyCase, ...] = (
         },
         staff_only=True,
         sized_by_limit=False,
+        auto_queries=Formula.parse("9 + N"),
     ),
     Case(
         slug="post-import",

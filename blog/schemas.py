@@ -170,6 +170,15 @@ class PostTitleOut(Out):
     published_at: datetime | None
 
 
+class PostBylineOut(Out):
+    """eager-everything: a title, its date and who wrote it."""
+
+    title: str
+    slug: str
+    published_at: datetime | None
+    author: AuthorOut
+
+
 class PostLatestCommentOut(Out):
     """post-latest-comment: each post with its newest comment, when it has one."""
 

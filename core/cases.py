@@ -200,6 +200,10 @@ class Case(Generic[SelectorT_co]):
     optimized_columns: Mapping[str, frozenset[str]] = field(default_factory=dict)
     # Which of the lab's figures shows the difference (BENEFITS says what each means).
     benefit: Benefit = "queries"
+    # The naive code's count once its lazy foreign-key and one-to-one loads are batched across
+    # the rows (the lab's auto tier, django-auto-prefetch, as Django 6.1's FETCH_PEERS does);
+    # None for a case with no such loads to batch.
+    auto_queries: Formula | None = None
     # False where `?limit=` (the lab's N) changes nothing: the case reads all the data there is
     # (statistics, an export), a page of the admin's own size, or one row (a view count).
     sized_by_limit: bool = True
@@ -222,6 +226,14 @@ class Case(Generic[SelectorT_co]):
 
     def formula(self, variant: Variant) -> Formula:
         return self.naive_queries if variant == "naive" else self.optimized_queries
+
+    def tier_formula(self, tier: str) -> Formula:
+        """A variant's formula, or the auto tier's (naive code, batched lazy loads)."""
+        if tier == "auto":
+            if self.auto_queries is None:
+                raise ValueError(f"{self.slug} has no auto tier")
+            return self.auto_queries
+        return self.formula("naive" if tier == "naive" else "optimized")
 
     @property
     def has_page(self) -> bool:

@@ -10,7 +10,7 @@ BAR_HEIGHT = 22
 LABEL_WIDTH = 150
 CHART_WIDTH = 640
 VALUE_WIDTH = 110
-COLOURS = {"naive": "#c2410c", "optimized": "#0c6b58"}
+COLOURS = {"naive": "#c2410c", "optimized": "#0c6b58", "auto": "#6d28d9"}
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ import time
 import tracemalloc
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Generic, Protocol, TypeVar, cast
@@ -36,6 +37,9 @@ from core.case_output import CaseOutput, recording
 from core.cases import VARIANTS, AnyCase, PageTarget, Surface, Variant, WriteSetup
 from querycheck.capture import CapturedQuery, capture_queries, group_captured
 from querycheck.sql import QueryShape
+from querycheck.waste import WasteReport, record_waste
+
+from .auto_tier import auto_prefetching
 
 
 @dataclass(frozen=True)
@@ -147,6 +151,7 @@ class TierResult(Generic[RenderedT]):
     queries: list[CapturedQuery]
     peak_memory_bytes: int
     timings_ms: tuple[float, ...]
+    waste: WasteReport | None = None  # from the waste pass, when one was asked for
 
     @property
     def shapes(self) -> list[QueryShape]:
@@ -180,6 +185,7 @@ def measure_tiers(
     *,
     repeat: int,
     memory: bool = True,
+    waste: bool = False,
     warm_up: bool = False,
     time_budget_seconds: float | None = None,
 ) -> dict[str, TierResult[RenderedT]]:
@@ -187,10 +193,11 @@ def measure_tiers(
     memory pass (when `memory`), then `repeat` timed passes taken in turns across the tiers, so
     that a machine's slow moment falls on every tier alike.
 
-    Capturing and tracing add overhead, so each has its own pass. With `time_budget_seconds`,
-    a tier stops being timed once it has spent that long in all (after one timed pass at least),
-    so a slow variant costs one timed pass, not `repeat`. `warm_up` requests each tier once
-    first (the cache case measures a warm hit).
+    With `waste`, a pass under querycheck's `record_waste()` records what each tier fetched and
+    never read. Capturing, tracing and recording add overhead, so each has its own pass. With
+    `time_budget_seconds`, a tier stops being timed once it has spent that long in all (after
+    one timed pass at least), so a slow variant costs one timed pass, not `repeat`. `warm_up`
+    requests each tier once first (the cache case measures a warm hit).
     """
     spent = dict.fromkeys(tiers, 0.0)
 
@@ -208,11 +215,17 @@ def measure_tiers(
     def traced(request: Request[RenderedT]) -> int:
         return peak_memory(lambda: request(False))
 
+    def recorded(request: Request[RenderedT]) -> WasteReport:
+        with record_waste() as report:
+            request(False)
+        return report
+
     if warm_up:
         for tier in tiers:
             tiers[tier](plain)
     counts = {tier: run_pass(tier, counted) for tier in tiers}
     peaks = {tier: run_pass(tier, traced) if memory else 0 for tier in tiers}
+    wasted = {tier: run_pass(tier, recorded) if waste else None for tier in tiers}
     timings: dict[str, list[float]] = {tier: [] for tier in tiers}
     for _ in range(repeat):
         for tier in tiers:
@@ -226,6 +239,7 @@ def measure_tiers(
             queries=counts[tier][1],
             peak_memory_bytes=peaks[tier],
             timings_ms=tuple(timings[tier]),
+            waste=wasted[tier],
         )
         for tier in tiers
     }
@@ -233,7 +247,7 @@ def measure_tiers(
 
 @dataclass(frozen=True)
 class Measurement:
-    variant: Variant
+    variant: str  # "naive", "optimized", or "auto" (the naive code with batched lazy loads)
     url: str
     status_code: int
     queries: int
@@ -247,6 +261,8 @@ class Measurement:
     timings_ms: tuple[float, ...] = ()  # every timed run; total_ms is their median
     # Each relation loaded lazily in the counted pass: (relation, how often, the fix).
     lazy_loads: tuple[tuple[str, int, str], ...] = ()
+    # What the waste pass saw fetched and never read, one line each, biggest columns first.
+    waste: tuple[str, ...] = ()
 
     @property
     def repeated_shapes(self) -> list[QueryShape]:
@@ -263,11 +279,13 @@ def measure_case(
     user: Any = None,
     repeat: int = 3,
     time_budget_seconds: float | None = None,
-) -> dict[Variant, Measurement]:
+    auto: bool = False,
+) -> dict[str, Measurement]:
     """Both variants of a case (or those named) through their real views, on the current data:
     reads as GETs of `target` at `limit`, writes as POSTs of a batch of `limit` made afresh
-    inside a transaction that is rolled back."""
-    urls: dict[Variant, str] = {}
+    inside a transaction that is rolled back. With `auto`, a case that declares an auto tier
+    gets a third measurement, "auto": the naive page under `auto_prefetching()`."""
+    urls: dict[str, str] = {}
     tiers: dict[str, Tier[RenderedPage]] = {}
     for variant in variants:
         if case.write is not None:
@@ -277,16 +295,17 @@ def measure_case(
             url = case.url(surface, variant, target, limit=None if case.staff_only else limit)
             urls[variant] = url
             tiers[variant] = _read_tier(url, user)
+    if auto and case.auto_queries is not None and "naive" in urls and case.write is None:
+        urls["auto"] = urls["naive"]
+        tiers["auto"] = _read_tier(urls["naive"], user, around=auto_prefetching)
     results = measure_tiers(
         tiers,
         repeat=repeat,
+        waste=True,
         warm_up=case.warm_up,
         time_budget_seconds=time_budget_seconds,
     )
-    return {
-        variant: _measurement(case, variant, urls[variant], results[variant])
-        for variant in variants
-    }
+    return {tier: _measurement(case, tier, urls[tier], results[tier]) for tier in tiers}
 
 
 def measure(
@@ -314,9 +333,12 @@ def measure(
     return measured[variant]
 
 
-def _read_tier(url: str, user: Any) -> Tier[RenderedPage]:
+def _read_tier(
+    url: str, user: Any, *, around: Callable[[], AbstractContextManager[Any]] = nullcontext
+) -> Tier[RenderedPage]:
     def tier(instrument: Instrument[RenderedPage]) -> Any:
-        return instrument(lambda keep_body: render_page(url, user=user, keep_body=keep_body))
+        with around():
+            return instrument(lambda keep_body: render_page(url, user=user, keep_body=keep_body))
 
     return tier
 
@@ -335,7 +357,7 @@ def _write_tier(
 
 
 def _measurement(
-    case: AnyCase, variant: Variant, url: str, result: TierResult[RenderedPage]
+    case: AnyCase, variant: str, url: str, result: TierResult[RenderedPage]
 ) -> Measurement:
     page = result.page
     return Measurement(
@@ -343,7 +365,7 @@ def _measurement(
         url=url,
         status_code=page.status_code,
         queries=len(result.queries),
-        expected_queries=case.formula(variant).at(page.n),
+        expected_queries=case.tier_formula(variant).at(page.n),
         database_ms=result.database_ms,
         total_ms=statistics.median(result.timings_ms),
         rows=page.n,
@@ -352,6 +374,7 @@ def _measurement(
         shapes=result.shapes,
         timings_ms=result.timings_ms,
         lazy_loads=lazy_loads(result.queries),
+        waste=tuple(result.waste.lines()) if result.waste is not None else (),
     )
 
 

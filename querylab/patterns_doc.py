@@ -34,6 +34,9 @@ docs/cases/*.md, docs/patterns-adding.md and docs/patterns-typing.md. Edit those
 |---|---|---|---|
 """
 
+# What batching lazy loads (FETCH_PEERS, the auto tier) does instead of the developer.
+BATCHING_REPLACES = {"select_related"}
+
 
 def cases_dir() -> Path:
     return Path(settings.BASE_DIR) / "docs" / "cases"
@@ -41,6 +44,10 @@ def cases_dir() -> Path:
 
 def adding_section_path() -> Path:
     return Path(settings.BASE_DIR) / "docs" / "patterns-adding.md"
+
+
+def fetch_modes_section_path() -> Path:
+    return Path(settings.BASE_DIR) / "docs" / "patterns-fetch-modes.md"
 
 
 def typing_section_path() -> Path:
@@ -58,6 +65,7 @@ def render() -> str:
         for case in CASES
     ]
     sections = [_section(case) for case in CASES]
+    fetch_modes = fetch_modes_section_path().read_text().strip() + "\n\n" + _fetch_modes_table()
     adding = adding_section_path().read_text().strip()
     typing = typing_section_path().read_text().strip()
     return (
@@ -66,6 +74,8 @@ def render() -> str:
         + "\n\n"
         + "\n".join(sections)
         + "\n"
+        + fetch_modes
+        + "\n\n"
         + adding
         + "\n\n"
         + typing
@@ -92,6 +102,21 @@ def _section(case: AnyCase) -> str:
         f"Lab: `{lab}`. Django docs: <{case.docs_url}>.\n\n"
         f"{prose}\n\n{code}\n"
     )
+
+
+def _fetch_modes_table() -> str:
+    rows = [
+        "| case | naive | auto tier | optimized | left to the developer |",
+        "|---|---|---|---|---|",
+    ]
+    for case in CASES:
+        auto = f"`{case.auto_queries}`" if case.auto_queries is not None else "no change"
+        left = [t for t in case.techniques if t not in BATCHING_REPLACES]
+        rows.append(
+            f"| [{case.slug}](#{case.slug}) | `{case.naive_queries}` | {auto} | "
+            f"`{case.optimized_queries}` | {', '.join(f'`{t}`' for t in left) or 'nothing'} |"
+        )
+    return "\n".join(rows)
 
 
 def _qualified_name(case: AnyCase, variant: Variant) -> str:

@@ -159,13 +159,18 @@ def _streamed_case_page(
         surface=via,
         user=user,
         time_budget_seconds=LAB_TIME_BUDGET_SECONDS,
+        auto=True,
     )
     naive, optimized = measured["naive"], measured["optimized"]
+    # The auto tier, where the case has one, between the two: the naive code, batched.
+    columns = tuple(measured[tier] for tier in ("naive", "auto", "optimized") if tier in measured)
     results = {
         **context,
         "measurements": (naive, optimized),
+        "columns": columns,
+        "auto": measured.get("auto"),
         "ratios": _ratios(naive, optimized),
-        "chart": mark_safe(_chart(case, naive, optimized)),  # noqa: S308 - built with escape()
+        "chart": mark_safe(_chart(case, columns)),  # noqa: S308 - built with escape()
     }
     yield render_to_string("querylab/_case_results.html", results, request)
     yield after
@@ -191,8 +196,7 @@ def _ratios(naive: Measurement, optimized: Measurement) -> dict[str, str]:
     }
 
 
-def _chart(case: AnyCase, naive: Measurement, optimized: Measurement) -> str:
-    pair = (naive, optimized)
+def _chart(case: AnyCase, pair: tuple[Measurement, ...]) -> str:
     return bar_chart(
         [
             (

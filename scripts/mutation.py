@@ -15,6 +15,7 @@ the others run on SQLite and the local-memory cache, as `make test` does. Hypoth
 `mutation` profile: the same examples every time, no shrinking (tests/conftest.py).
 
     scripts/with-services.sh python scripts/mutation.py      # or: make mutation
+    python scripts/mutation.py querycheck strict              # only those whose names match
 """
 
 from __future__ import annotations
@@ -296,6 +297,20 @@ MUTATIONS = [
         "            return original(self, instance, cls)",
         (RELATIONS, STRICT),
     ),
+    Mutation(
+        "waste: a prefetch read through its manager not seen",
+        "querycheck/src/querycheck/relations.py",
+        "                if waste.recording():  # served from a prefetch: the prefetch was used\n",
+        "                if False:  # served from a prefetch: the prefetch was used\n",
+        ("tests/querycheck/test_waste.py",),
+    ),
+    Mutation(
+        "auto tier: rows never told their peers",
+        "querylab/auto_tier.py",
+        "            and len(rows) >= 2\n",
+        "            and len(rows) >= 2**62\n",
+        ("tests/querylab/test_auto_tier.py",),
+    ),
     # A race only PostgreSQL can stage: two INSERTs of one slug.
     Mutation(
         "slugs: no retry when a concurrent write took the slug",
@@ -339,8 +354,13 @@ def copy_project(target: Path) -> None:
             shutil.copy2(source, destination)
 
 
-def environment(*, postgres: bool) -> dict[str, str]:
-    env = {**os.environ, "HYPOTHESIS_PROFILE": "mutation"}
+def environment(copy: Path, *, postgres: bool) -> dict[str, str]:
+    # The copy's querycheck before the installed one (requirements/local.txt installs it
+    # editable from the original checkout): its mutations must be the ones that run.
+    path = os.pathsep.join(
+        p for p in (str(copy / "querycheck" / "src"), os.environ.get("PYTHONPATH")) if p
+    )
+    env = {**os.environ, "HYPOTHESIS_PROFILE": "mutation", "PYTHONPATH": path}
     if not postgres:
         env.pop("DATABASE_URL", None)
         env.pop("REDIS_URL", None)
@@ -363,7 +383,7 @@ def first_failure(copy: Path, mutation: Mutation) -> str | None:
             *mutation.tests,
         ],
         cwd=copy,
-        env=environment(postgres=mutation.postgres),
+        env=environment(copy, postgres=mutation.postgres),
         capture_output=True,
         text=True,
         check=False,
@@ -374,15 +394,20 @@ def first_failure(copy: Path, mutation: Mutation) -> str | None:
     return failed.group(1) if failed else (result.stdout + result.stderr)[-2000:]
 
 
-def main() -> int:
-    if any(m.postgres for m in MUTATIONS) and not os.environ.get("DATABASE_URL"):
+def main(names: list[str]) -> int:
+    """Every mutation, or (for a quick check while writing one) those whose names contain one of
+    `names`, without the controls."""
+    chosen = [m for m in MUTATIONS if not names or any(n in m.name for n in names)]
+    if names:
+        chosen = [m for m in chosen if not m.control]
+    if any(m.postgres for m in chosen) and not os.environ.get("DATABASE_URL"):
         print("error: some mutations need PostgreSQL: run under scripts/with-services.sh")
         return 2
     problems = []
     with tempfile.TemporaryDirectory(prefix="mutation-") as folder:
         copy = Path(folder)
         copy_project(copy)
-        for mutation in MUTATIONS:
+        for mutation in chosen:
             target = copy / mutation.path
             original = target.read_text()
             if original.count(mutation.old) != 1:
@@ -407,13 +432,14 @@ def main() -> int:
             if failure is not None:
                 print(f"{'':>8}  by {failure}")
     if problems:
-        print(f"{len(problems)} of {len(MUTATIONS)} mutations went the wrong way:")
+        print(f"{len(problems)} of {len(chosen)} mutations went the wrong way:")
         for problem in problems:
             print(f"  {problem}")
         return 1
-    print(f"All {len(MUTATIONS)} went as they should: every bug caught, every control passed.")
+    controls = "every control passed" if not names else "controls not run (a filtered run)"
+    print(f"All {len(chosen)} went as they should: every bug caught, {controls}.")
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:]))

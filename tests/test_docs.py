@@ -12,7 +12,11 @@ from django.conf import settings
 PROJECT_DIR = Path(settings.BASE_DIR)
 # docs/cases/*.md are not pages of their own: their prose is rendered into docs/patterns.md,
 # whose links are checked here.
-DOCS = [PROJECT_DIR / "README.md", *sorted((PROJECT_DIR / "docs").glob("*.md"))]
+DOCS = [
+    PROJECT_DIR / "README.md",
+    PROJECT_DIR / "querycheck" / "README.md",
+    *sorted((PROJECT_DIR / "docs").glob("*.md")),
+]
 LINK = re.compile(r"\]\((?!https?://|#|mailto:)([^)#\s]+)")
 
 
@@ -59,3 +63,14 @@ def test_the_readme_tour_shows_every_screenshot_the_tour_takes() -> None:
     assert shown == taken
     for name in taken:
         assert (PROJECT_DIR / "docs" / "tour" / f"{name}.png").exists(), name
+
+
+def test_every_yes_of_querycheck_in_the_comparison_points_at_a_test() -> None:
+    readme = (PROJECT_DIR / "querycheck" / "README.md").read_text()
+    section = readme.split("## Compared with the peers", 1)[1].split("\n## ", 1)[0]
+    rows = [line for line in section.splitlines() if line.startswith("| ") and "---" not in line]
+    assert len(rows) > 10
+    for row in rows[1:]:
+        ours = row.split(" | ")[1]
+        assert ours.startswith("yes"), row
+        assert re.search(r"\]\(\.\./tests/[\w/]+\.py\)", ours), row

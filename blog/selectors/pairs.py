@@ -234,6 +234,30 @@ def post_dated_titles_optimized(*, limit: int) -> QuerySet[Post]:
     return Post.objects.published().only(*TITLE_FIELDS).newest_first()[:limit]
 
 
+# eager-everything: joining and prefetching every relation "just in case".
+
+
+def post_bylines_naive(*, limit: int) -> QuerySet[Post]:
+    """Join and prefetch everything a post has, just in case, to show a byline: the profile,
+    the category, the tags and the comments, and every column. Queries: 3."""
+    return (
+        Post.objects.published()
+        .select_related("author__profile", "category")
+        .prefetch_related("tags", "comments")
+        .newest_first()[:limit]
+    )
+
+
+def post_bylines_optimized(*, limit: int) -> QuerySet[Post]:
+    """Join the one relation the byline shows, and select only its columns. Queries: 1."""
+    return (
+        Post.objects.published()
+        .select_related("author")
+        .only(*TITLE_FIELDS, "author", "author__username")
+        .newest_first()[:limit]
+    )
+
+
 # post-values: plain rows instead of model instances.
 
 

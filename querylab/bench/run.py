@@ -13,7 +13,7 @@ import os
 import platform
 import statistics
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -31,6 +31,7 @@ from core.case_output import recording
 from core.params import MAX_LIMIT
 from users.models import User
 
+from ..auto_tier import auto_prefetching
 from ..datasets import build_data
 from ..measure import Instrument, Tier, measure_case, measure_tiers, render_page
 from ..registry import CASES, AnyCase, PageTarget, Scale, Surface
@@ -215,6 +216,9 @@ def _tier_urls(
         variant: case.url(surface, variant, target, limit=limit)
         for variant in ("naive", "optimized")
     }
+    if case.auto_queries is not None:
+        # The naive code with its lazy foreign keys batched (querylab.auto_tier).
+        urls["auto"] = urls["naive"]
     if surface == "api":
         query = urls["optimized"].partition("?")[2]
         for tier, name in EXTRA_TIERS.get(case.slug, {}).items():
@@ -232,7 +236,7 @@ def _measure_urls(
     repeat: int,
 ) -> list[Sample]:
     """Each tier's URL through the WSGI handler, measured by the lab's engine (warm first)."""
-    tiers = {tier: _wsgi_tier(case, client, url) for tier, url in urls.items()}
+    tiers = {tier: _wsgi_tier(case, client, url, auto=tier == "auto") for tier, url in urls.items()}
     results = measure_tiers(tiers, repeat=repeat, memory=False, warm_up=True)
     return [
         Sample(
@@ -269,9 +273,9 @@ def _rendered_rows(case: AnyCase, url: str) -> int:
     return render_page(url, user=staff).n
 
 
-def _wsgi_tier(case: AnyCase, client: WsgiClient, url: str) -> Tier[WsgiPage]:
+def _wsgi_tier(case: AnyCase, client: WsgiClient, url: str, *, auto: bool) -> Tier[WsgiPage]:
     def request(keep_body: bool) -> WsgiPage:
-        with recording() as output:
+        with recording() as output, auto_prefetching() if auto else nullcontext():
             status, body = client.get(url, keep_body=keep_body)
         if output.reported:
             return WsgiPage(status, output.n)

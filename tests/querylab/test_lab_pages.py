@@ -286,3 +286,30 @@ def test_lab_page_names_what_loaded_lazily_and_the_fix(lab_page, seeded) -> None
     assert optimized.lazy_loads == ()
     assert "select_related(&#x27;author&#x27;) on the Post queryset" in response.html
     assert "Nothing loaded lazily" in response.html
+
+
+def test_lab_page_shows_what_was_fetched_and_never_used(lab_page, seeded) -> None:
+    response = lab_page(reverse("querylab:case", kwargs={"slug": "eager-everything"}), {"n": 5})
+
+    naive, optimized = response.context["measurements"]
+    assert (naive.queries, optimized.queries) == (3, 1)
+    assert "prefetched Post.tags on 5 rows, never read" in naive.waste
+    assert "joined User.profile on 5 rows, never read" in naive.waste
+    assert any(line.startswith("fetched Post.body on 5 rows (") for line in naive.waste)
+    assert not [line for line in optimized.waste if not line.startswith("fetched ")]
+    assert not any("Post.body" in line for line in optimized.waste)
+    assert "Fetched and never used" in response.html
+
+
+def test_lab_page_shows_the_auto_tier_between_the_two(lab_page, seeded) -> None:
+    response = lab_page(reverse("querylab:case", kwargs={"slug": "post-list"}), {"n": 5})
+
+    naive, auto, optimized = response.context["columns"]
+    assert [m.variant for m in (naive, auto, optimized)] == ["naive", "auto", "optimized"]
+    assert (naive.queries, auto.queries, optimized.queries) == (11, 3, 1)
+    assert auto.expected_queries == 3
+    assert auto.rows == naive.rows
+    assert 'id="auto-tier"' in response.html
+    # A case with nothing to batch has no auto column.
+    titles = lab_page(reverse("querylab:case", kwargs={"slug": "post-titles"}), {"n": 5})
+    assert [m.variant for m in titles.context["columns"]] == ["naive", "optimized"]

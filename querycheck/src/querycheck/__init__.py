@@ -18,6 +18,7 @@ from .testing import (
     no_n_plus_one,
     print_queries,
 )
+from .waste import WasteError, WasteReport, assert_no_waste, record_waste
 
 # Django's lazy loads are hooked once, on import: a relation manager class Django built before
 # would not be tracked (install() also forgets those it finds).
@@ -32,12 +33,16 @@ __all__ = [
     "NPlusOneError",
     "QueryCountChangedError",
     "QueryCountError",
+    "WasteError",
+    "WasteReport",
     "applying",
     "assert_constant_queries",
+    "assert_no_waste",
     "assert_num_queries",
     "capture_queries",
     "configure",
     "no_n_plus_one",
     "print_queries",
+    "record_waste",
     "strict_loading",
 ]

@@ -44,6 +44,7 @@ from django.db.models.query import ModelIterable, QuerySet
 from django.db.models.query_utils import DeferredAttribute
 from django.db.models.sql.compiler import SQLCompiler
 
+from . import waste
 from .origin import app_origin
 
 __all__ = [
@@ -282,8 +283,19 @@ def _forward_get_object(original: Callable[..., Any]) -> Callable[..., Any]:
     return get_object
 
 
+def _forward_get(original: Callable[..., Any]) -> Callable[..., Any]:
+    def get(self: Any, instance: Any, cls: Any = None) -> Any:
+        if instance is not None and waste.recording():
+            waste.relation_read(instance, self.field.cache_name, column=self.field.attname)
+        return original(self, instance, cls)
+
+    return get
+
+
 def _reverse_one_get(original: Callable[..., Any]) -> Callable[..., Any]:
     def get(self: Any, instance: Any, cls: Any = None) -> Any:
+        if instance is not None and waste.recording():
+            waste.relation_read(instance, self.related.cache_name)
         if instance is None or self.related.is_cached(instance) or not instance._is_pk_set():
             return original(self, instance, cls)
         via = _via_of(instance)
@@ -307,6 +319,9 @@ def _deferred_get(original: Callable[..., Any]) -> Callable[..., Any]:
     def get(self: Any, instance: Any, cls: Any = None) -> Any:
         if instance is None or self.field.attname in instance.__dict__:
             return original(self, instance, cls)
+        found, value = waste.column_value(instance, self.field.attname, self.field.name)
+        if found:  # fetched, and moved aside while waste is recorded: a read, not a load
+            return value
         load = LazyLoad(
             model=type(instance).__name__,
             field=self.field.name,
@@ -362,7 +377,10 @@ def _tracked_manager(manager_cls: type[Any], accessor_of: Callable[[Any], str]) 
     class TrackedManager(manager_cls):  # type: ignore[misc]
         def get_queryset(self) -> Any:
             queryset = super().get_queryset()
-            if isinstance(queryset, QuerySet) and queryset._result_cache is None:
+            if isinstance(queryset, QuerySet) and queryset._result_cache is not None:
+                if waste.recording():  # served from a prefetch: the prefetch was used
+                    waste.relation_read(self.instance, accessor_of(self))
+            elif isinstance(queryset, QuerySet):
                 setattr(
                     queryset.query,
                     _TAG,
@@ -424,9 +442,16 @@ def _execute_sql(original: Callable[..., Any]) -> Callable[..., Any]:
 
 def _fetch_all(original: Callable[..., Any]) -> Callable[..., Any]:
     def fetch_all(self: QuerySet[Any]) -> None:
-        if self._result_cache is None and _applying.get():
+        fresh = self._result_cache is None  # _fetch_all runs again on every len() and iter()
+        if fresh and _applying.get():
             _apply(self, _applying.get())
         original(self)
+        if fresh and waste.recording() and self._result_cache:
+            waste.fetched(
+                self._result_cache,
+                self.query.select_related,
+                self._prefetch_related_lookups,  # type: ignore[attr-defined]
+            )
         tag = getattr(self.query, _TAG, None)
         if isinstance(tag, _ManagerTag) and self._result_cache:
             load = tag.load_for(self.query)
@@ -473,6 +498,9 @@ def install() -> None:
     ForwardManyToOneDescriptor.get_object = _forward_get_object(  # type: ignore[method-assign]
         ForwardManyToOneDescriptor.get_object
     )
+    ForwardManyToOneDescriptor.__get__ = _forward_get(  # type: ignore[method-assign]
+        ForwardManyToOneDescriptor.__get__
+    )
     ReverseOneToOneDescriptor.__get__ = _reverse_one_get(  # type: ignore[method-assign]
         ReverseOneToOneDescriptor.__get__
     )
@@ -482,6 +510,9 @@ def install() -> None:
     )
     related_descriptors.create_forward_many_to_many_manager = _many_to_many_factory(
         related_descriptors.create_forward_many_to_many_manager
+    )
+    Model.get_deferred_fields = waste.counting_aside_as_loaded(  # type: ignore[method-assign,assignment]
+        Model.get_deferred_fields
     )
     SQLCompiler.execute_sql = _execute_sql(SQLCompiler.execute_sql)  # type: ignore[method-assign]
     QuerySet._fetch_all = _fetch_all(QuerySet._fetch_all)  # type: ignore[method-assign]
