@@ -20,7 +20,6 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
-from datetime import date, datetime
 from typing import Any, Generic, Protocol, TypeVar, cast
 from urllib.parse import urlsplit
 
@@ -37,7 +36,7 @@ from core.case_output import CaseOutput, recording
 from core.cases import VARIANTS, AnyCase, PageTarget, Surface, Variant, WriteSetup
 from querycheck.capture import CapturedQuery, capture_queries, group_captured
 from querycheck.sql import QueryShape
-from querycheck.waste import WasteReport, record_waste
+from querycheck.waste import WasteReport, record_waste, text_size
 
 from .auto_tier import auto_prefetching
 
@@ -413,13 +412,5 @@ def row_bytes(rows: Iterable[Any]) -> int:
             values = list(row.values())
         else:
             continue
-        total += sum(_text_length(value) for value in values)
+        total += sum(text_size(value) for value in values)
     return total
-
-
-def _text_length(value: Any) -> int:
-    if value is None:
-        return 0
-    if isinstance(value, datetime | date):
-        return len(value.isoformat())
-    return len(str(value).encode())

@@ -27,7 +27,7 @@ from typing import Any, Literal, SupportsIndex, overload
 
 from django.db.models import Model, Prefetch
 
-__all__ = ["WasteError", "WasteReport", "assert_no_waste", "record_waste"]
+__all__ = ["WasteError", "WasteReport", "assert_no_waste", "record_waste", "text_size"]
 
 Eager = Literal["joined", "prefetched"]
 _SIDE = "_querycheck_unread"
@@ -186,7 +186,7 @@ def _track(report: WasteReport, row: Model, select_related: Any) -> None:
             side[attname] = row.__dict__.pop(attname)
             loaded = report.columns[f"{model}.{model_field.name}"]
             loaded.rows += 1
-            loaded.bytes += _size(side[attname])
+            loaded.bytes += text_size(side[attname])
     row.__dict__[_SIDE] = side
     cache = row._state.fields_cache
     joined = cache if select_related is True else (select_related or {})
@@ -249,7 +249,8 @@ class _ReadList(list[Any]):
         return super().__getitem__(index)
 
 
-def _size(value: Any) -> int:
+def text_size(value: Any) -> int:
+    """Roughly how many bytes a column value takes: its text's length (an ISO date for a date)."""
     if value is None:
         return 0
     if isinstance(value, datetime | date):
