@@ -12,7 +12,9 @@ from typing import Any
 
 import pytest
 from django.conf import settings
+from django.http import QueryDict
 
+from core.params import MAX_LIMIT, InvalidParameterError, LimitQuery, raised_limit_cap
 from querylab.bench.report import (
     README_END,
     README_START,
@@ -256,3 +258,19 @@ def test_the_command_end_to_end_on_a_database_of_its_own(tmp_path: Path) -> None
     assert run.extras["serializer"]["same_output"] is True
     assert (tmp_path / "page.md").read_text().startswith("# Benchmarks")
     assert (tmp_path / "chart.svg").read_text().startswith("<svg")
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("connection_kept_across_requests")
+def test_the_bench_renders_n_rows_past_a_clients_cap() -> None:
+    """N is the rows rendered: at N = 510 the bench's own requests show 510 rows, where a
+    client asking for ?limit=510 gets a 400."""
+    size = MAX_LIMIT + 10
+    with production_like():
+        run = run_bench(selected_cases(["post-titles"]), [size], repeat=1)
+
+    assert {(s.tier, s.rows) for s in run.samples} == {("naive", size), ("optimized", size)}
+    with pytest.raises(InvalidParameterError, match=f"between 1 and {MAX_LIMIT}"):
+        LimitQuery.from_query(QueryDict(f"limit={size}"))
+    with raised_limit_cap(size):
+        assert LimitQuery.from_query(QueryDict(f"limit={size}")).limit == size
