@@ -215,7 +215,7 @@ def time_chart(runs: list[BenchRun], *, case: str | None = None) -> str:
     return line_chart(
         series,
         title=f"{case}: median ms per request against N",
-        x_label="N (rows rendered: the bench raises the API's cap of 500 for its own requests)",
+        x_label="N (rows rendered; the API's cap of 500 raised for the bench, but on SQLite)",
         y_label="milliseconds",
     )
 
