@@ -122,7 +122,6 @@ def deep_page(limit: int) -> PageTarget | None:
 # What a title list shows: the columns post-titles, deferred-trap and post-values select.
 TITLE_COLUMNS = frozenset(selectors.TITLE_FIELDS)
 # Every column of a post but its body: what the feed selects.
-POST_COLUMNS_BUT_BODY = frozenset(f.column for f in Post._meta.concrete_fields if f.name != "body")
 
 CASES: tuple[AnyCase, ...] = (
     Case(
@@ -172,7 +171,17 @@ CASES: tuple[AnyCase, ...] = (
         },
         template="blog/cases/post-feed.html",
         schema=schemas.PostFeedOut,
-        optimized_columns={"blog_post": POST_COLUMNS_BUT_BODY},
+        # Only what a card shows (selectors.FEED_POST_FIELDS, FEED_COMMENT_FIELDS).
+        optimized_columns={
+            "blog_post": frozenset(
+                {"id", "title", "slug", "published_at", "author_id", "category_id"}
+            ),
+            "users_user": frozenset({"id", "username"}),
+            "users_profile": frozenset({"id", "location"}),
+            "blog_category": frozenset({"id", "name", "slug"}),
+            # blog_comment's columns are read inside the sliced prefetch's subquery, which the
+            # column reader does not follow; tests/blog/test_feed_columns.py holds them.
+        },
         auto_queries=Formula.parse("4 + 4N"),
     ),
     Case(

@@ -4,6 +4,12 @@ cached bytes under a versioned key that commits of posts and comments move on.
 The cache key carries a version number. A change does not delete anything: it moves the version
 on, after its transaction commits (`transaction.on_commit`), so a reader can never cache numbers
 from a transaction that is later rolled back, and an old entry simply expires.
+
+A warm hit is one cache round trip: the version. Each process keeps the last entry it read
+beside the version it was read under, and serves it while the cache's version still says so
+(and no longer than the cache entry's own time to live); only a new version sends it to the
+cache for the entry. A version series never restarts at a number used before (it starts at the
+clock's nanoseconds), so an entry kept from before a cache flush can never pass for a new one.
 """
 
 from __future__ import annotations
@@ -88,16 +94,21 @@ def stats_version() -> int | None:
     if version is None:
         # First use or an eviction: start a new series of keys. A cache that is down (its
         # errors ignored) keeps nothing, and the second read comes back empty too.
-        cache.add(VERSION_KEY, 1, timeout=None)
+        cache.add(VERSION_KEY, _new_series(), timeout=None)
         version = cache.get(VERSION_KEY)
     return None if version is None else int(version)
+
+
+def _new_series() -> int:
+    """A first version no earlier series has used: the clock's nanoseconds."""
+    return time.time_ns()
 
 
 def _bump_version() -> None:
     try:
         cache.incr(VERSION_KEY)
     except ValueError:  # the key is gone (eviction, restart): any new version will do
-        cache.add(VERSION_KEY, int(time.time()), timeout=None)
+        cache.add(VERSION_KEY, _new_series(), timeout=None)
 
 
 def invalidate_stats() -> None:
@@ -130,15 +141,18 @@ def stats_cached() -> CachedStats:
         logger.warning("stats: the cache is unavailable; computing from the database")
         return _computed()
     key = f"stats:{version}"
+    kept = _kept(key)
+    if kept is not None:
+        return kept
     cached: CachedStats | None = cache.get(key)
     if cached is not None:
-        return cached
+        return _keep(key, cached)
     lock = f"{key}:lock"
     if cache.add(lock, 1, timeout=LOCK_TTL):
         try:
             entry = _computed()
             cache.set(key, entry, timeout=STATS_TTL)
-            return entry
+            return _keep(key, entry)
         finally:
             cache.delete(lock)
     deadline = time.monotonic() + WAIT_FOR_LOCK
@@ -149,6 +163,30 @@ def stats_cached() -> CachedStats:
             return cached
     logger.warning("stats: gave up waiting for the cache to be filled; computing directly")
     return _computed()
+
+
+class _Kept(NamedTuple):
+    key: str
+    entry: CachedStats
+    until: float  # time.monotonic()
+
+
+# This process's copy of the last entry it read: one key, a few hundred bytes. A worker's
+# threads may replace it at once; each writes a whole tuple, so a reader sees one or the other.
+_kept_entry: _Kept | None = None
+
+
+def _kept(key: str) -> CachedStats | None:
+    kept = _kept_entry
+    if kept is None or kept.key != key or time.monotonic() >= kept.until:
+        return None
+    return kept.entry
+
+
+def _keep(key: str, entry: CachedStats) -> CachedStats:
+    global _kept_entry  # noqa: PLW0603 - the process's one copy, replaced whole
+    _kept_entry = _Kept(key, entry, time.monotonic() + STATS_TTL)
+    return entry
 
 
 def stats_cached_json() -> bytes:

@@ -178,6 +178,9 @@ def database_config(
             conn_health_checks=is_postgres and (pool or conn_max_age > 0),
         )
     )
+    if is_postgres:
+        # Django's backend, with psycopg's C timestamp loader in a UTC session (its docstring).
+        config["ENGINE"] = "core.postgresql"
     if is_postgres and pool:
         config.setdefault("OPTIONS", {})["pool"] = {
             # A sync worker uses one connection at a time. After a restart every connection the

@@ -3,14 +3,15 @@ the rows a queryset fetched, by django-auto-prefetch, as Django 6.1's `FETCH_PEE
 batches them.
 
 django-auto-prefetch batches through descriptors of its own, on instances that know their peers
-(the other rows their queryset fetched). The lab puts its descriptors on every foreign key and
-one-to-one of the project's apps when it starts (querylab.apps), where they do nothing: no
-instance has peers. Inside `auto_prefetching()`, every queryset of model instances gives its rows
-their peers, as `auto_prefetch.QuerySet` does for its own, so the naive code runs unchanged and
-the first lazy load of a relation loads it for all the rows at once. Reverse foreign keys and
-many-to-many managers are left alone, as `FETCH_PEERS` leaves them, and so are deferred fields
-(which `FETCH_PEERS` batches too): what is left is what docs/patterns.md says each case still
-needs from its developer.
+(the other rows their queryset fetched). The lab puts its descriptors on every foreign key and one-
+to-one of the project's apps when it starts (querylab.apps), gated: outside the tier they hand each
+access straight to Django's own descriptor, so the naive and optimized variants (and the bench's
+figures for them) run Django's code, not a batching descriptor's checks. Inside
+`auto_prefetching()`, every queryset of model instances gives its rows their peers, as
+`auto_prefetch.QuerySet` does for its own, so the naive code runs unchanged and the first lazy load
+of a relation loads it for all the rows at once. Reverse foreign keys and many-to-many managers are
+left alone, as `FETCH_PEERS` leaves them, and so are deferred fields (which `FETCH_PEERS` batches
+too): what is left is what docs/patterns.md says each case still needs from its developer.
 
 Development only (querylab is installed by the local and test settings): the models themselves
 are not changed, and production never loads this module.
@@ -27,6 +28,7 @@ from weakref import WeakValueDictionary
 import auto_prefetch
 from django.apps import apps
 from django.db import models
+from django.db.models.fields import related_descriptors
 from django.db.models.query import ModelIterable, QuerySet
 
 __all__ = ["auto_prefetching", "install"]
@@ -84,12 +86,35 @@ def install() -> None:
     QuerySet._fetch_all = _with_peers(QuerySet._fetch_all)  # type: ignore[method-assign,assignment]
 
 
+class _Gated:
+    """django-auto-prefetch's descriptor inside `auto_prefetching()`, Django's own outside it."""
+
+    _django_get: Callable[..., Any]
+
+    def __get__(self, instance: models.Model | None, owner: type | None = None) -> Any:
+        if instance is not None and _active.get():
+            return super().__get__(instance, owner)  # type: ignore[misc]
+        return self._django_get(instance, owner)
+
+
+class _ForwardManyToOne(_Gated, auto_prefetch.ForwardManyToOneDescriptor):
+    _django_get = related_descriptors.ForwardManyToOneDescriptor.__get__
+
+
+class _ForwardOneToOne(_Gated, auto_prefetch.ForwardOneToOneDescriptor):
+    _django_get = related_descriptors.ForwardOneToOneDescriptor.__get__
+
+
+class _ReverseOneToOne(_Gated, auto_prefetch.ReverseOneToOneDescriptor):
+    _django_get = related_descriptors.ReverseOneToOneDescriptor.__get__
+
+
 def _batch(model: type[models.Model], field: Any) -> None:
     if isinstance(field, models.OneToOneField):
-        setattr(model, field.name, auto_prefetch.ForwardOneToOneDescriptor(field))
+        setattr(model, field.name, _ForwardOneToOne(field))
         related = field.remote_field
         accessor = related.get_accessor_name()
         if accessor:
-            setattr(related.model, accessor, auto_prefetch.ReverseOneToOneDescriptor(related))
+            setattr(related.model, accessor, _ReverseOneToOne(related))
     elif isinstance(field, models.ForeignKey):
-        setattr(model, field.name, auto_prefetch.ForwardManyToOneDescriptor(field))
+        setattr(model, field.name, _ForwardManyToOne(field))

@@ -39,6 +39,7 @@ from querycheck.sql import QueryShape
 from querycheck.waste import WasteReport, record_waste, text_size
 
 from .auto_tier import auto_prefetching
+from .clocks import Clock, Pass
 
 
 @dataclass(frozen=True)
@@ -149,8 +150,12 @@ class TierResult(Generic[RenderedT]):
     page: RenderedT  # from the counted pass
     queries: list[CapturedQuery]
     peak_memory_bytes: int
-    timings_ms: tuple[float, ...]
+    passes: tuple[Pass, ...]  # the timed passes, round by round
     waste: WasteReport | None = None  # from the waste pass, when one was asked for
+
+    @property
+    def timings_ms(self) -> tuple[float, ...]:
+        return tuple(timed.wall_ms for timed in self.passes)
 
     @property
     def shapes(self) -> list[QueryShape]:
@@ -172,11 +177,9 @@ def counted(request: Request[RenderedT]) -> tuple[RenderedT, list[CapturedQuery]
     return page, [query for query in captured.queries if query.thread == me]
 
 
-def timed(request: Request[Any]) -> float:
-    """A timed pass: one request with no instrument but the clock, in milliseconds."""
-    started = time.perf_counter()
-    request(False)
-    return (time.perf_counter() - started) * 1000
+def timed(request: Request[Any], clock: Clock | None = None) -> Pass:
+    """A timed pass: one request with no instrument but the clocks (wall, CPU)."""
+    return (clock or Clock()).time(lambda: request(False))
 
 
 def measure_tiers(
@@ -187,10 +190,14 @@ def measure_tiers(
     waste: bool = False,
     warm_up: bool = False,
     time_budget_seconds: float | None = None,
+    min_rounds: int = 1,
+    clock: Clock | None = None,
 ) -> dict[str, TierResult[RenderedT]]:
     """The one measuring engine, for the lab, the bench and the tests: per tier a count pass, a
-    memory pass (when `memory`), then `repeat` timed passes taken in turns across the tiers, so
-    that a machine's slow moment falls on every tier alike.
+    memory pass (when `memory`), then `repeat` rounds of timed passes, one pass of every tier a
+    round, each round starting one tier further on (rotated), so that a machine's slow moment
+    falls on every tier alike and no tier always runs first, after a slow one, or last. Round r
+    of two tiers makes a pair: the report's per-round ratios divide them.
 
     With `waste`, a pass under querycheck's `record_waste()` records what each tier fetched and
     never read. Capturing, tracing and recording add overhead, so each has its own pass. With
@@ -225,19 +232,21 @@ def measure_tiers(
     counts = {tier: run_pass(tier, counted) for tier in tiers}
     peaks = {tier: run_pass(tier, traced) if memory else 0 for tier in tiers}
     wasted = {tier: run_pass(tier, recorded) if waste else None for tier in tiers}
-    timings: dict[str, list[float]] = {tier: [] for tier in tiers}
-    for _ in range(repeat):
-        for tier in tiers:
+    passes: dict[str, list[Pass]] = {tier: [] for tier in tiers}
+    names = list(tiers)
+    for round_ in range(repeat):
+        start = round_ % len(names)
+        for tier in names[start:] + names[:start]:
             over = time_budget_seconds is not None and spent[tier] >= time_budget_seconds
-            if timings[tier] and over:
+            if len(passes[tier]) >= max(min_rounds, 1) and over:
                 continue
-            timings[tier].append(run_pass(tier, timed))
+            passes[tier].append(run_pass(tier, lambda request: timed(request, clock)))
     return {
         tier: TierResult(
             page=counts[tier][0],
             queries=counts[tier][1],
             peak_memory_bytes=peaks[tier],
-            timings_ms=tuple(timings[tier]),
+            passes=tuple(passes[tier]),
             waste=wasted[tier],
         )
         for tier in tiers
@@ -258,6 +267,7 @@ class Measurement:
     peak_memory_bytes: int
     shapes: list[QueryShape]
     timings_ms: tuple[float, ...] = ()  # every timed run; total_ms is their median
+    passes: tuple[Pass, ...] = ()  # the same runs with their CPU times
     # Each relation loaded lazily in the counted pass: (relation, how often, the fix).
     lazy_loads: tuple[tuple[str, int, str], ...] = ()
     # What the waste pass saw fetched and never read, one line each, biggest columns first.
@@ -279,6 +289,7 @@ def measure_case(
     repeat: int = 3,
     time_budget_seconds: float | None = None,
     auto: bool = False,
+    clock: Clock | None = None,
 ) -> dict[str, Measurement]:
     """Both variants of a case (or those named) through their real views, on the current data:
     reads as GETs of `target` at `limit`, writes as POSTs of a batch of `limit` made afresh
@@ -303,6 +314,7 @@ def measure_case(
         waste=True,
         warm_up=case.warm_up,
         time_budget_seconds=time_budget_seconds,
+        clock=clock,
     )
     return {tier: _measurement(case, tier, urls[tier], results[tier]) for tier in tiers}
 
@@ -372,6 +384,7 @@ def _measurement(
         peak_memory_bytes=result.peak_memory_bytes,
         shapes=result.shapes,
         timings_ms=result.timings_ms,
+        passes=result.passes,
         lazy_loads=lazy_loads(result.queries),
         waste=tuple(result.waste.lines()) if result.waste is not None else (),
     )

@@ -68,7 +68,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 def _on_postgres() -> bool:
-    return "postgresql" in settings.DATABASES["default"]["ENGINE"]
+    return "postgresql" in settings.DATABASES["default"]["ENGINE"]  # core.postgresql
 
 
 def _on_redis() -> bool:

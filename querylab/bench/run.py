@@ -32,6 +32,7 @@ from core.params import MAX_LIMIT, limit_cap, raised_limit_cap
 from users.models import User
 
 from ..auto_tier import auto_prefetching
+from ..clocks import Clock, Pass, ServerProcesses
 from ..datasets import build_data
 from ..measure import Instrument, Tier, measure_case, measure_tiers, render_page
 from ..registry import CASES, AnyCase, PageTarget, Scale, Surface
@@ -44,6 +45,10 @@ EXTRA_TIERS: dict[str, dict[str, str]] = {
 }
 POSTGRES_ONLY_TIERS = {"db-json"}
 STAFF_USERNAME = "bench-staff"  # who requests the staff-only pages (the admin)
+# A tier past this many seconds of timed passes stops being timed, after MIN_ROUNDS at least:
+# the naive variants at N = 1000 (seconds a request) would otherwise take most of the run.
+TIME_BUDGET_SECONDS = 20.0
+MIN_ROUNDS = 5
 
 
 @dataclass(frozen=True)
@@ -56,10 +61,34 @@ class Sample:
     status: int
     queries: int
     rows: int
-    median_ms: float
+    median_ms: float  # of the wall times
     min_ms: float
     max_ms: float
     database_ms: float = 0.0  # the counted run's time inside the database driver
+    # Round by round (round r of every tier of a measurement was taken in the same turn):
+    wall_ms: tuple[float, ...] = ()
+    cpu_ms: tuple[float, ...] = ()  # this process's CPU
+    server_cpu_ms: tuple[float, ...] = ()  # the PostgreSQL and Redis servers' (when readable)
+
+    @classmethod
+    def of(cls, passes: Iterable[Pass], **fields: Any) -> Sample:
+        """A sample of these timed passes."""
+        measured = list(passes)
+        wall = tuple(round(p.wall_ms, 4) for p in measured)
+        servers = [p.server_ms for p in measured]
+        return cls(
+            **fields,
+            median_ms=statistics.median(wall),
+            min_ms=min(wall),
+            max_ms=max(wall),
+            wall_ms=wall,
+            cpu_ms=tuple(round(p.cpu_ms, 4) for p in measured),
+            server_cpu_ms=(
+                tuple(round(ms, 4) for ms in servers if ms is not None)
+                if all(ms is not None for ms in servers)
+                else ()
+            ),
+        )
 
 
 @dataclass
@@ -77,8 +106,13 @@ class BenchRun:
     @classmethod
     def from_json(cls, text: str) -> BenchRun:
         data = json.loads(text)
-        data["samples"] = [Sample(**sample) for sample in data["samples"]]
+        data["samples"] = [Sample(**_tuples(sample)) for sample in data["samples"]]
         return cls(**data)
+
+
+def _tuples(sample: dict[str, Any]) -> dict[str, Any]:
+    """JSON's lists as the tuples a Sample holds, so a run read back equals the run written."""
+    return {key: tuple(v) if isinstance(v, list) else v for key, v in sample.items()}
 
 
 def environment() -> dict[str, Any]:
@@ -246,9 +280,18 @@ def _measure_urls(
 ) -> list[Sample]:
     """Each tier's URL through the WSGI handler, measured by the lab's engine (warm first)."""
     tiers = {tier: _wsgi_tier(case, client, url, auto=tier == "auto") for tier, url in urls.items()}
-    results = measure_tiers(tiers, repeat=repeat, memory=False, warm_up=True)
+    results = measure_tiers(
+        tiers,
+        repeat=repeat,
+        memory=False,
+        warm_up=True,
+        time_budget_seconds=TIME_BUDGET_SECONDS,
+        min_rounds=min(MIN_ROUNDS, repeat),
+        clock=Clock(ServerProcesses.find()),
+    )
     return [
-        Sample(
+        Sample.of(
+            results[tier].passes,
             case=case.slug,
             tier=tier,
             surface=surface,
@@ -257,9 +300,6 @@ def _measure_urls(
             status=results[tier].page.status_code,
             queries=len(results[tier].queries),
             rows=results[tier].page.n or _rendered_rows(case, url),
-            median_ms=statistics.median(results[tier].timings_ms),
-            min_ms=min(results[tier].timings_ms),
-            max_ms=max(results[tier].timings_ms),
             database_ms=results[tier].database_ms,
         )
         for tier, url in urls.items()
@@ -312,23 +352,26 @@ def _measure_write(case: AnyCase, size: int, *, repeat: int) -> list[Sample]:
     """Write cases in-process, each run inside a transaction rolled back (the lab's harness):
     a write through the handler would change the data the next run measures. A batch holds at
     most MAX_LIMIT rows, as the API allows."""
-    samples = []
-    measured_pair = measure_case(case, PageTarget(), limit=min(size, MAX_LIMIT), repeat=repeat)
-    for variant, measured in measured_pair.items():
-        samples.append(
-            Sample(
-                case=case.slug,
-                tier=variant,
-                surface="in-process",
-                size=size,
-                url="",
-                status=measured.status_code,
-                queries=measured.queries,
-                rows=measured.rows,
-                median_ms=measured.total_ms,
-                min_ms=min(measured.timings_ms),
-                max_ms=max(measured.timings_ms),
-                database_ms=measured.database_ms,
-            )
+    measured_pair = measure_case(
+        case,
+        PageTarget(),
+        limit=min(size, MAX_LIMIT),
+        repeat=repeat,
+        time_budget_seconds=TIME_BUDGET_SECONDS,
+        clock=Clock(ServerProcesses.find()),
+    )
+    return [
+        Sample.of(
+            measured.passes,
+            case=case.slug,
+            tier=variant,
+            surface="in-process",
+            size=size,
+            url="",
+            status=measured.status_code,
+            queries=measured.queries,
+            rows=measured.rows,
+            database_ms=measured.database_ms,
         )
-    return samples
+        for variant, measured in measured_pair.items()
+    ]

@@ -6,6 +6,7 @@ import json
 import logging
 import threading
 from http import HTTPStatus
+from typing import Any
 
 import pytest
 from django.core.cache import cache
@@ -13,6 +14,7 @@ from django.db import transaction
 
 from blog import schemas, stats
 from blog.models import Post
+from tests.conftest import clear_test_cache
 from tests.factories import CommentFactory, PostFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -136,3 +138,63 @@ def test_the_home_page_is_cached_and_varies_on_the_cookie(
 
     assert second.content == first.content
     assert "Cookie" in first["Vary"]
+
+
+class CacheReads:
+    """The cache's own `get`, counted: which keys a call read (the reads still go to the cache)."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.keys: list[str] = []
+        real_get = cache.get
+
+        def get(key: str, *args: Any, **kwargs: Any) -> Any:
+            self.keys.append(key)
+            return real_get(key, *args, **kwargs)
+
+        monkeypatch.setattr(cache, "get", get)
+
+
+def test_a_warm_hit_is_one_cache_read_the_version(monkeypatch) -> None:
+    PostFactory.create()
+    first = stats.stats_cached_json()
+    reads = CacheReads(monkeypatch)
+
+    again = stats.stats_cached_json()
+
+    assert again == first
+    assert reads.keys == [stats.VERSION_KEY]
+
+
+def test_a_new_version_reads_the_entry_again(monkeypatch) -> None:
+    PostFactory.create()
+    stats.stats_cached_json()
+    stats._bump_version()
+    reads = CacheReads(monkeypatch)
+
+    stats.stats_cached_json()
+
+    assert reads.keys[0] == stats.VERSION_KEY
+    assert f"stats:{stats.stats_version()}" in reads.keys
+
+
+def test_the_kept_copy_lives_no_longer_than_the_cache_entry(monkeypatch) -> None:
+    PostFactory.create()
+    monkeypatch.setattr(stats, "STATS_TTL", 0)
+    stats.stats_cached_json()
+    reads = CacheReads(monkeypatch)
+
+    stats.stats_cached_json()
+
+    assert len(reads.keys) >= 2  # the version, then the entry: the copy had expired
+
+
+def test_after_the_cache_is_emptied_the_kept_copy_is_never_served() -> None:
+    PostFactory.create()
+    before = json.loads(stats.stats_cached_json())
+    clear_test_cache()  # a flush or a restart: the version series starts again
+    PostFactory.create()  # outside any signal's sight: only the new series can tell
+
+    after = json.loads(stats.stats_cached_json())
+
+    assert before["totals"]["posts"] == 1
+    assert after["totals"]["posts"] == 2

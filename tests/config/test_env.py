@@ -143,7 +143,7 @@ def test_pooled_postgres_connections_are_not_also_persistent(tmp_path: Path) -> 
         conn_max_age=60,
     )
 
-    assert config["ENGINE"] == "django.db.backends.postgresql"
+    assert config["ENGINE"] == "core.postgresql"
     assert config["OPTIONS"]["pool"]["max_size"] > 0
     assert config["CONN_MAX_AGE"] == 0
 
