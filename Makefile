@@ -104,7 +104,10 @@ clean:
 BENCH_ARGS ?=
 BENCH_DIR := docs/benchmarks
 
+# The run before is kept in $(BENCH_DIR)/previous: the page says whether the two agree.
 bench: $(STAMP)
+	mkdir -p $(BENCH_DIR)/previous
+	for run in sqlite postgresql; do [ ! -f $(BENCH_DIR)/$$run.json ] || cp $(BENCH_DIR)/$$run.json $(BENCH_DIR)/previous/; done
 	env -u DATABASE_URL -u REDIS_URL $(BIN)/python manage.py bench $(BENCH_ARGS) --json $(BENCH_DIR)/sqlite.json
 	scripts/with-services.sh $(BIN)/python manage.py bench $(BENCH_ARGS) --json $(BENCH_DIR)/postgresql.json
 	$(MAKE) bench-report

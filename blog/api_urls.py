@@ -19,7 +19,6 @@ from . import (
     bulk_api,
     case_api,
     exports,
-    feed_tiers,
     report_api,
     schemas,
     selectors,
@@ -52,8 +51,10 @@ urlpatterns: list[URLPattern | URLResolver] = [
 
 # The feed's tiers past the ORM (blog/feed_tiers.py), measured by `bench`.
 feed_tier_urlpatterns = [
-    path("values/feed/", RowsAPIView.as_view(selector=feed_tiers.post_feed_values, item_model=schemas.PostFeedOut), name="post-feed-values"),
+    path("values/feed/", case_api.PostFeedValuesAPI.as_view(), name="post-feed-values"),
+    path("values-orjson/feed/", case_api.PostFeedValuesOrjsonAPI.as_view(), name="post-feed-values-orjson"),
     path("db-json/feed/", case_api.PostFeedDbJsonAPI.as_view(), name="post-feed-db-json"),
+    path("cached/feed/", case_api.PostFeedCachedAPI.as_view(), name="post-feed-cached"),
 ]  # fmt: skip
 
 # Where each case's endpoints were before their routes were named by slug: a 308 (a POST is

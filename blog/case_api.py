@@ -7,17 +7,18 @@ from __future__ import annotations
 from http import HTTPStatus
 from typing import Any
 
+import orjson
 from django.http import HttpResponse, JsonResponse
 from rest_framework.request import Request
 
 from core.api import APIView, ProblemError
 from core.case_api import results_model
-from core.case_output import report_rows
+from core.case_output import report_count, report_rows
 from core.case_views import CaseVariantMixin
 from core.openapi import query_parameters
 from core.params import LimitQuery
 
-from . import feed_tiers, schemas
+from . import feed_cache, feed_tiers, schemas
 
 
 class SerializedPostListAPI(CaseVariantMixin, APIView):
@@ -44,10 +45,57 @@ class PostFeedDbJsonAPI(APIView):
     def get(self, request: Request, **url_kwargs: Any) -> HttpResponse:
         limit = LimitQuery.from_query(request.query_params).limit
         try:
-            body = feed_tiers.post_feed_db_json(limit=limit)
+            rows = feed_tiers.post_feed_db_json_rows(limit=limit)
         except feed_tiers.NeedsPostgreSQLError:
             raise ProblemError(
                 HTTPStatus.NOT_FOUND,
                 "This endpoint needs PostgreSQL; this server runs another database.",
             ) from None
+        report_rows(rows)
+        body = b'{"results":[' + ",".join(rows).encode() + b"]}"
+        return HttpResponse(body, content_type="application/json")
+
+
+class PostFeedCachedAPI(APIView):
+    """The feed's bytes from the cache (`feed_cache.post_feed_cached`), invalidated by the
+    content version: a warm request runs no query."""
+
+    response_models = {"GET": {200: results_model(schemas.PostFeedOut)}}
+    query_parameters = {"GET": query_parameters(LimitQuery)}
+
+    def get(self, request: Request) -> HttpResponse:
+        limit = LimitQuery.from_query(request.query_params).limit
+        cached = feed_cache.post_feed_cached(limit=limit)
+        report_count(cached.rows)
+        return HttpResponse(cached.body, content_type="application/json")
+
+
+class PostFeedValuesAPI(APIView):
+    """The feed from values() rows (`feed_tiers.post_feed_values`), validated and written by the
+    TypedDict schema (`schemas.FEED_ROWS`): no model instance anywhere."""
+
+    response_models = {"GET": {200: results_model(schemas.PostFeedOut)}}
+    query_parameters = {"GET": query_parameters(LimitQuery)}
+
+    def get(self, request: Request) -> HttpResponse:
+        limit = LimitQuery.from_query(request.query_params).limit
+        rows = feed_tiers.post_feed_values(limit=limit)
+        report_rows(rows)
+        page = schemas.FEED_ROWS.validate_python({"results": rows})
+        return HttpResponse(schemas.FEED_ROWS.dump_json(page), content_type="application/json")
+
+
+class PostFeedValuesOrjsonAPI(APIView):
+    """The same values() rows written by orjson, unvalidated: the shape is whatever the selector
+    built, so a test holds its bytes to the schema's (tests/api/test_feed_tiers.py)."""
+
+    response_models = {"GET": {200: results_model(schemas.PostFeedOut)}}
+    query_parameters = {"GET": query_parameters(LimitQuery)}
+
+    def get(self, request: Request) -> HttpResponse:
+        limit = LimitQuery.from_query(request.query_params).limit
+        rows = feed_tiers.post_feed_values(limit=limit)
+        report_rows(rows)
+        # OPT_UTC_Z: a UTC timestamp ends in `Z`, as Pydantic writes it.
+        body = orjson.dumps({"results": rows}, option=orjson.OPT_UTC_Z)
         return HttpResponse(body, content_type="application/json")

@@ -38,6 +38,7 @@ from . import (
     authors,
     bulk_api,
     case_api,
+    content_version,
     drf_serializers,
     exports,
     pagination,
@@ -508,8 +509,8 @@ CASES: tuple[AnyCase, ...] = (
         code={
             "optimized": (
                 stats.stats_cached,
-                stats.stats_version,
-                stats.invalidate_stats,
+                content_version.content_version,
+                content_version.invalidate_content,
             ),
         },
         api_view=report_api.StatsAPI,

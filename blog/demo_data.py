@@ -22,8 +22,8 @@ from faker import Faker
 
 from users.models import Profile, User
 
+from .content_version import invalidate_content
 from .models import Category, Comment, Post, Tag
-from .stats import invalidate_stats
 
 # Fixed, in the past: data must not depend on the day it was seeded.
 SEED_EPOCH = datetime(2026, 1, 1, 12, 0, tzinfo=UTC)
@@ -114,7 +114,7 @@ def flush_demo_data() -> None:
         Tag.objects.all().delete()
         Category.objects.all().delete()
         _removable_users().delete()
-        invalidate_stats()  # the through rows go in one DELETE, without signals
+        invalidate_content()  # the through rows go in one DELETE, without signals
 
 
 def seed_demo_data(
@@ -152,7 +152,7 @@ def seed_demo_data(
             _tag_posts(posts, tags, sizes.tags_per_post, rng)
             comments += _comment_on_posts(posts, users, sizes.comments_per_post, rng, sentences)
             advance(len(posts) * (1 + sizes.comments_per_post + sizes.tags_per_post))
-        invalidate_stats()  # bulk inserts send no signals
+        invalidate_content()  # bulk inserts send no signals
 
     return SeedResult(
         users=len(users),

@@ -123,7 +123,7 @@ def post_feed_values(*, limit: int) -> list[dict[str, Any]]:
                 "profile": {"location": post["author_location"]},
             },
             "category": {"name": post["category_name"], "slug": post["category_slug"]},
-            "tag_list": tags[post["id"]],
+            "tags": tags[post["id"]],
             "comment_count": post["comments_total"],
             "recent_comments": comments[post["id"]],
         }
@@ -134,6 +134,11 @@ def post_feed_values(*, limit: int) -> list[dict[str, Any]]:
 def post_feed_db_json(*, limit: int) -> bytes:
     """`{"results": [...]}` for the newest `limit` feed rows, each row's JSON built by
     PostgreSQL. Queries: 1. Raises NeedsPostgreSQLError on another database."""
+    return b'{"results":[' + ",".join(post_feed_db_json_rows(limit=limit)).encode() + b"]}"
+
+
+def post_feed_db_json_rows(*, limit: int) -> list[str]:
+    """Each of the newest `limit` feed rows as the JSON text PostgreSQL built. Queries: 1."""
     if connection.vendor != "postgresql":
         raise NeedsPostgreSQLError(
             f"the database-built JSON needs PostgreSQL, not {connection.vendor}"
@@ -172,11 +177,10 @@ def post_feed_db_json(*, limit: int) -> bytes:
         comment_count="comment_count",
         recent_comments=ArraySubquery(recent),
     )
-    rows = (
+    return list(
         Post.objects.published()
         .newest_first()
         .with_comment_count()
         .annotate(document=Cast(document, output_field=TextField()))
         .values_list("document", flat=True)[:limit]
     )
-    return b'{"results":[' + ",".join(rows).encode() + b"]}"

@@ -23,6 +23,9 @@ from pydantic import (
     computed_field,
 )
 
+# Pydantic needs typing_extensions' TypedDict before Python 3.12.
+from typing_extensions import TypedDict
+
 from core.schemas import In, NoNul, Out, PartialUpdateIn, at_most
 from users.schemas import ProfileOut
 
@@ -145,6 +148,53 @@ class PostFeedOut(Out):
     tags: SortedTags = Field(validation_alias="tag_list")
     comment_count: int
     recent_comments: list[CommentOut]
+
+
+# The same feed rows as TypedDicts, for rows that are dicts already (values(): blog.feed_tiers).
+# Pydantic validates a dict into a dict, building no model instance on the way in or out, and
+# writes the same JSON as PostFeedOut (tests/api/test_feed_tiers.py holds them byte for byte).
+class FeedProfileRow(TypedDict):
+    location: str
+
+
+class FeedAuthorRow(TypedDict):
+    username: str
+    profile: FeedProfileRow
+
+
+class FeedNameRow(TypedDict):
+    name: str
+    slug: str
+
+
+class FeedCommenterRow(TypedDict):
+    username: str
+
+
+class FeedCommentRow(TypedDict):
+    id: int
+    body: str
+    created_at: datetime
+    author: FeedCommenterRow
+
+
+class PostFeedRow(TypedDict):
+    id: int
+    title: str
+    slug: str
+    published_at: datetime | None
+    author: FeedAuthorRow
+    category: FeedNameRow
+    tags: list[FeedNameRow]  # in name order, as the query returns them
+    comment_count: int
+    recent_comments: list[FeedCommentRow]
+
+
+class PostFeedRows(TypedDict):
+    results: list[PostFeedRow]
+
+
+FEED_ROWS = TypeAdapter(PostFeedRows)
 
 
 class PostDetailOut(Out):

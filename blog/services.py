@@ -22,10 +22,10 @@ from core.errors import (
 )
 from users.models import User
 
+from .content_version import invalidate_content
 from .models import Category, Comment, Post, Tag
 from .notifications import notify_author_of_comment
 from .schemas import CommentIn, PostImportIn, PostIn, PostPatchIn, PostRetitleIn
-from .stats import invalidate_stats
 
 SLUG_ATTEMPTS = 5
 # A slug's random suffix once concurrent writers contend for the same one: 8 hex digits.
@@ -195,7 +195,7 @@ def post_import_optimized(*, author: User, data: PostImportIn) -> list[Post]:
                 for name in dict.fromkeys(row.tags)
             ]
         )
-        # No invalidate_stats(): imported posts are drafts, which the stats do not count
+        # No invalidate_content(): imported posts are drafts, which the stats do not count
         # (tests/blog/test_stats_invalidation.py holds the import to that).
         return posts
 
@@ -222,7 +222,7 @@ def post_publish_drafts_optimized(*, author: User) -> list[Post]:
     drafts = Post.objects.filter(author=author, status=Post.Status.DRAFT)
     published = list(drafts.order_by("id").only("id", "slug"))
     drafts.update(status=Post.Status.PUBLISHED, published_at=now)
-    invalidate_stats()  # update() sends no signals
+    invalidate_content()  # update() sends no signals
     return published
 
 
@@ -247,6 +247,7 @@ def post_retitle_optimized(*, author: User, data: PostRetitleIn) -> list[Post]:
         for post, row in zip(posts, data.posts, strict=True):
             post.title = row.title
         Post.objects.bulk_update(posts, ["title"])
+        invalidate_content()  # bulk_update() sends no signals; the cached feed shows titles
     return posts
 
 

@@ -1,15 +1,15 @@
 """Site statistics three ways: in Python over every row (naive), in SQL (optimized), and as
 cached bytes under a versioned key that commits of posts and comments move on.
 
-The cache key carries a version number. A change does not delete anything: it moves the version
-on, after its transaction commits (`transaction.on_commit`), so a reader can never cache numbers
-from a transaction that is later rolled back, and an old entry simply expires.
+The cache key carries the content's version (blog.content_version), which every change to what
+the stats or the cached feed show moves on after its transaction commits: nothing is deleted, a
+reader can never cache numbers from a transaction that is later rolled back, and an old entry
+simply expires.
 
 A warm hit is one cache round trip: the version. Each process keeps the last entry it read
 beside the version it was read under, and serves it while the cache's version still says so
 (and no longer than the cache entry's own time to live); only a new version sends it to the
-cache for the entry. A version series never restarts at a number used before (it starts at the
-clock's nanoseconds), so an entry kept from before a cache flush can never pass for a new one.
+cache for the entry.
 """
 
 from __future__ import annotations
@@ -20,18 +20,17 @@ from collections import Counter
 from typing import NamedTuple
 
 from django.core.cache import cache
-from django.db import transaction
 from django.db.models import Count, Q
 
 from users.models import User
 
 from .choices import PostStatus
+from .content_version import content_version
 from .models import Comment, Post, Tag
 from .schemas import STATS, AuthorCount, StatsOut, TagCount, Totals
 
 TOP = 5
 STATS_TTL = 300  # seconds: a safety net; invalidation is what keeps the numbers fresh
-VERSION_KEY = "stats:version"
 LOCK_TTL = 30
 WAIT_FOR_LOCK = 2.0  # seconds another request may take to fill the cache before we compute
 logger = logging.getLogger(__name__)
@@ -88,34 +87,6 @@ def stats_optimized() -> StatsOut:
     )
 
 
-def stats_version() -> int | None:
-    """The current version of the stats, or None when the cache cannot keep one (it is down)."""
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        # First use or an eviction: start a new series of keys. A cache that is down (its
-        # errors ignored) keeps nothing, and the second read comes back empty too.
-        cache.add(VERSION_KEY, _new_series(), timeout=None)
-        version = cache.get(VERSION_KEY)
-    return None if version is None else int(version)
-
-
-def _new_series() -> int:
-    """A first version no earlier series has used: the clock's nanoseconds."""
-    return time.time_ns()
-
-
-def _bump_version() -> None:
-    try:
-        cache.incr(VERSION_KEY)
-    except ValueError:  # the key is gone (eviction, restart): any new version will do
-        cache.add(VERSION_KEY, _new_series(), timeout=None)
-
-
-def invalidate_stats() -> None:
-    """Move the stats on to a new version once the current transaction commits."""
-    transaction.on_commit(_bump_version)
-
-
 class CachedStats(NamedTuple):
     """What the cache holds: the JSON bytes a request answers with, and the number of published
     posts they count (the case's N), so neither is computed on a hit."""
@@ -136,7 +107,7 @@ def stats_cached() -> CachedStats:
     lock computes, the others wait briefly for its result instead of all hitting the database
     (the stampede). If the cache is down every call just computes, slower but correct.
     """
-    version = stats_version()
+    version = content_version()
     if version is None:
         logger.warning("stats: the cache is unavailable; computing from the database")
         return _computed()

@@ -26,14 +26,13 @@ from pydantic import (
     ValidationError,
 )
 
+from core.postgresql.pool import pool_options
+
 SQLITE_SCHEMES = frozenset({"sqlite"})
 POSTGRES_SCHEMES = frozenset({"postgres", "postgresql", "pgsql"})
 REDIS_SCHEMES = frozenset({"redis", "rediss", "unix"})
 # dj-email-url's schemes, less `smtps` (deprecated there, and it means STARTTLS, not SSL).
 EMAIL_SCHEMES = frozenset({"smtp", "submission", "console", "memory", "dummy"})
-
-
-POOL_TIMEOUT_SECONDS = 5
 
 
 class EnvironmentConfigError(ImproperlyConfigured):
@@ -182,17 +181,7 @@ def database_config(
         # Django's backend, with psycopg's C timestamp loader in a UTC session (its docstring).
         config["ENGINE"] = "core.postgresql"
     if is_postgres and pool:
-        config.setdefault("OPTIONS", {})["pool"] = {
-            # A sync worker uses one connection at a time. After a restart every connection the
-            # pool holds is dead, and it tests them one by one, waiting 1 s, then 2 s, ... between
-            # tests: one kept connection costs the first request a second, two would cost three.
-            "min_size": 1,
-            "max_size": 10,
-            # How long a request waits for a connection before it fails: past the check above,
-            # waiting means the server is unreachable, and the client should hear a 503 soon
-            # (core/error_views.py) rather than hang with the worker.
-            "timeout": POOL_TIMEOUT_SECONDS,
-        }
+        config.setdefault("OPTIONS", {})["pool"] = pool_options()
     return config
 
 

@@ -7,7 +7,6 @@ override these, as `make loadtest` does for the port and the workers.
 
 from __future__ import annotations
 
-import gc
 import multiprocessing
 import os
 from pathlib import Path
@@ -31,9 +30,9 @@ forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 
 
 def post_worker_init(worker: object) -> None:
-    """Move everything the worker holds once started (Django, the URLconf, the schemas: some
-    200,000 objects) out of the garbage collector's sight. They live as long as the worker, yet
-    every full collection would walk them all again, and a request that builds a page of model
-    instances triggers such collections. Objects made after this are collected as usual."""
-    gc.collect()
-    gc.freeze()
+    """Once the worker has started: freeze what it holds out of the garbage collector's sight,
+    and collect less often (core/worker_gc.py says why, and what it measured)."""
+    # Imported here: gunicorn reads this file before the project is on sys.path.
+    from core.worker_gc import settle_worker  # noqa: PLC0415
+
+    settle_worker()

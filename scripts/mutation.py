@@ -225,14 +225,14 @@ MUTATIONS = [
     Mutation(
         "stats: the bulk publish does not invalidate",
         "blog/services.py",
-        "    invalidate_stats()  # update() sends no signals\n",
+        "    invalidate_content()  # update() sends no signals\n",
         "",
         (INVALIDATION,),
     ),
     Mutation(
         "stats: the seed does not invalidate",
         "blog/demo_data.py",
-        "        invalidate_stats()  # bulk inserts send no signals\n",
+        "        invalidate_content()  # bulk inserts send no signals\n",
         "",
         (INVALIDATION,),
     ),

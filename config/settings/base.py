@@ -156,7 +156,7 @@ API_PREFIX = "/api/v1/"
 API_SECTIONS: dict[str, tuple[str, ...]] = {
     "public API": (),
     "case variants": ("naive/", "optimized/"),
-    "tiers": ("values/", "db-json/"),
+    "tiers": ("values/", "values-orjson/", "db-json/", "cached/feed/"),
 }
 
 SPECTACULAR_SETTINGS = {

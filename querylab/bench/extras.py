@@ -12,77 +12,183 @@ from __future__ import annotations
 
 import json
 import os
-import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
 from rest_framework.renderers import JSONRenderer
 
 from blog.drf_serializers import NestedPostSerializer
 from blog.schemas import POST_LIST_ITEMS, STATS
 from blog.selectors import post_list_optimized
 from blog.stats import stats_cached_json, stats_optimized
+from core.params import raised_limit_cap
+from core.postgresql.pool import pool_options
 
+from ..registry import CASES, PageTarget
+from .profiles import profile_requests
 from .run import fresh_data
+from .wsgi import WsgiClient
 
 EXPORT_VARIANTS = ("list", "streaming")
 
 
-def serializer_comparison(rows: int, *, repeat: int) -> dict[str, Any]:
-    """Median milliseconds to turn `rows` posts into JSON bytes, DRF against Pydantic."""
-    fresh_data("posts", rows)
-    posts = list(post_list_optimized(limit=rows))
+def serializer_comparison(sizes: list[int], *, repeat: int) -> dict[str, Any]:
+    """Per size, the same loaded posts turned into JSON bytes by DRF and by Pydantic, timed in
+    CPU time (this process: no database, no cache), rounds in rotated order."""
+    results = []
+    for rows in sizes:
+        fresh_data("posts", rows)
+        posts = list(post_list_optimized(limit=rows))
 
-    def drf() -> bytes:
-        rendered: bytes = JSONRenderer().render(NestedPostSerializer(posts, many=True).data)
-        return rendered
+        def drf(posts: list[Any] = posts) -> bytes:
+            serialized = NestedPostSerializer(posts, many=True).data
+            rendered: bytes = JSONRenderer().render(serialized)
+            return rendered
 
-    def pydantic() -> bytes:
-        return POST_LIST_ITEMS.dump_json(
-            POST_LIST_ITEMS.validate_python(posts, from_attributes=True)
+        def pydantic(posts: list[Any] = posts) -> bytes:
+            return POST_LIST_ITEMS.dump_json(
+                POST_LIST_ITEMS.validate_python(posts, from_attributes=True)
+            )
+
+        rounds = _rounds({"drf": drf, "pydantic": pydantic}, repeat=repeat)
+        results.append(
+            {
+                "rows": len(posts),
+                "drf_cpu_ms": rounds["drf"],
+                "pydantic_cpu_ms": rounds["pydantic"],
+                "same_output": json.loads(drf()) == json.loads(pydantic()),
+            }
         )
-
-    timings = _interleaved({"drf": drf, "pydantic": pydantic}, repeat=repeat)
-    return {
-        "rows": len(posts),
-        "drf_ms": timings["drf"],
-        "pydantic_ms": timings["pydantic"],
-        "same_output": json.loads(drf()) == json.loads(pydantic()),
-    }
+    return {"sizes": results}
 
 
 def stats_comparison(posts: int, *, repeat: int) -> dict[str, Any]:
-    """Median milliseconds for the stats body: computed by the optimized queries, against a warm
-    cache hit, called directly (the HTTP figures are in the run's samples)."""
+    """The stats body computed by the optimized queries against a warm cache hit, called
+    directly (the HTTP figures are in the run's samples); wall time, round by round."""
     fresh_data("posts", posts)
 
     def computed() -> bytes:
         return STATS.dump_json(stats_optimized())
 
     stats_cached_json()  # warm
-    timings = _interleaved({"computed": computed, "cached": stats_cached_json}, repeat=repeat)
+    runs: dict[str, Callable[[], Any]] = {"computed": computed, "cached": stats_cached_json}
+    ping = _round_trip()
+    if ping is not None:
+        runs["round trip"] = ping
+    rounds = _rounds(runs, repeat=repeat, wall=True)
     return {
         "posts": posts,
-        "computed_ms": timings["computed"],
-        "cached_ms": timings["cached"],
+        "computed_ms": rounds["computed"],
+        "cached_ms": rounds["cached"],
+        # The floor of a hit on Redis: one PING through the same client, nothing read.
+        "round_trip_ms": rounds.get("round trip", []),
         "same_output": json.loads(computed()) == json.loads(stats_cached_json()),
     }
 
 
-def _interleaved(runs: dict[str, Callable[[], bytes]], *, repeat: int) -> dict[str, float]:
-    """Median milliseconds of each callable, run in turn; short runs get more repeats to steady
-    the median."""
-    timings: dict[str, list[float]] = {name: [] for name in runs}
-    for _ in range(max(repeat, 5) * 4):
-        for name, run in runs.items():
-            started = time.perf_counter()
-            run()
-            timings[name].append((time.perf_counter() - started) * 1000)
-    return {name: statistics.median(values) for name, values in timings.items()}
+def _round_trip() -> Callable[[], Any] | None:
+    """A bare round trip to the cache's server (django-redis), or None for a cache in process."""
+    client_of = getattr(getattr(cache, "client", None), "get_client", None)
+    if client_of is None:
+        return None
+    client = client_of(write=False)
+    ping: Callable[[], Any] = client.ping
+    return ping
+
+
+def _rounds(
+    runs: dict[str, Callable[[], Any]], *, repeat: int, wall: bool = False
+) -> dict[str, list[float]]:
+    """Milliseconds of each callable (CPU time, or wall time with `wall`), one call of each a
+    round, rounds in rotated order. A call is short: each round repeats it until a millisecond
+    has passed, and reports the mean, so the clocks' resolution never shows."""
+    clock = time.perf_counter_ns if wall else time.process_time_ns
+    names = list(runs)
+    for run in runs.values():
+        run()  # warm
+    timings: dict[str, list[float]] = {name: [] for name in names}
+    for round_ in range(max(repeat, 15)):
+        start = round_ % len(names)
+        for name in names[start:] + names[:start]:
+            calls, started = 0, clock()
+            while True:
+                runs[name]()
+                calls += 1
+                spent = clock() - started
+                if spent >= 1_000_000:
+                    break
+            timings[name].append(round(spent / calls / 1e6, 5))
+    return timings
+
+
+def connection_comparison(repeat: int) -> dict[str, Any]:
+    """The optimized feed and list at 100 rows through the handler, on persistent connections
+    (the bench's, `CONN_MAX_AGE`) against the production settings' psycopg pool, which checks a
+    connection before lending it (`CONN_HEALTH_CHECKS`: one more round trip a request). Rounds
+    alternate the two, each request after a warm one on its own configuration."""
+    if connection.vendor != "postgresql":
+        return {}
+    results: dict[str, Any] = {"rows": 100}
+    client = WsgiClient()
+    with raised_limit_cap(100):
+        for slug in ("post-feed", "post-list"):
+            case = next(case for case in CASES if case.slug == slug)
+            fresh_data(case.scale, 100)
+            url = case.url("api", "optimized", PageTarget(), limit=100)
+            timings: dict[str, list[float]] = {"persistent": [], "pool": []}
+            for round_ in range(max(repeat, 15)):
+                order = ["persistent", "pool"][round_ % 2 :] + ["persistent", "pool"][: round_ % 2]
+                for config in order:
+                    with connections_as(config):
+                        client.get(url)  # the connection made or lent, outside the timing
+                        started = time.perf_counter_ns()
+                        status, _ = client.get(url, keep_body=False)
+                        timings[config].append(round((time.perf_counter_ns() - started) / 1e6, 4))
+                    if status != 200:
+                        raise RuntimeError(f"{url} answered {status} with the {config} connection")
+            results[slug] = timings
+    return results
+
+
+@contextmanager
+def connections_as(config: str) -> Iterator[None]:
+    """The default connection as the bench keeps it ("persistent") or as production does
+    ("pool": psycopg's pool, health-checked, config/env.py's sizes), closed on the way out."""
+    settings_dict = connection.settings_dict
+    saved = {key: settings_dict[key] for key in ("CONN_MAX_AGE", "CONN_HEALTH_CHECKS", "OPTIONS")}
+    connection.close()
+    if config == "pool":
+        # As config/env.py configures a pooled database: no CONN_MAX_AGE, health checks on.
+        settings_dict["OPTIONS"] = {**saved["OPTIONS"], "pool": pool_options()}
+        settings_dict["CONN_MAX_AGE"] = 0
+        settings_dict["CONN_HEALTH_CHECKS"] = True
+    try:
+        yield
+    finally:
+        connection.close()
+        if config == "pool":
+            connection.close_pool()  # type: ignore[attr-defined]  # PostgreSQL's wrapper
+        settings_dict.update(saved)
+
+
+def feed_profiles(rows: int = 100) -> dict[str, Any]:
+    """The optimized feed's page and JSON at `rows` rows, profiled (querylab.bench.profiles)."""
+    case = next(case for case in CASES if case.slug == "post-feed")
+    fresh_data(case.scale, rows)
+    with raised_limit_cap(rows):
+        return {
+            f"{surface} ({'HTML' if surface == 'page' else 'JSON'})": profile_requests(
+                case.url(surface, "optimized", PageTarget(), limit=rows)
+            )
+            for surface in ("page", "api")
+        }
 
 
 def export_memory(rows: int) -> dict[str, Any]:

@@ -1,23 +1,54 @@
 """Bench runs as a terminal table, a markdown page, a chart and the README's headline block.
 
-Everything here is computed from `BenchRun`s (the JSON `bench` writes): no figure is typed by hand.
+Everything here is computed from `BenchRun`s (the JSON `bench` writes) by querylab.bench.figures:
+no figure is typed by hand.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+import statistics
 from typing import Any
 
 from ..charts import Series, line_chart
+from .figures import (
+    Spread,
+    Target,
+    headline_size,
+    median_of,
+    per_round,
+    ratio,
+    round_ratios,
+    sample,
+    serializer_rows,
+    spread,
+    targets,
+)
 from .run import BenchRun, Sample
 
-HEADLINE_SIZE = 100
 NOT_MEASURED = "n/a"
 HEADLINE_CASES = ("post-feed", "post-list", "user-directory", "tag-cloud", "drf-nested-serializer")
+LADDER = (
+    "naive",
+    "auto",
+    "optimized",
+    "ninja",
+    "values",
+    "values-orjson",
+    "db-json",
+    "cached",
+)
 README_START, README_END = "<!-- bench:headline:start -->", "<!-- bench:headline:end -->"
 NAMES = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
-COLOURS = {"naive": "#c2410c", "optimized": "#0c6b58", "values": "#1d4ed8", "db-json": "#7c3aed"}
+COLOURS = {
+    "naive": "#c2410c",
+    "optimized": "#0c6b58",
+    "ninja": "#a16207",
+    "values": "#1d4ed8",
+    "values-orjson": "#0891b2",
+    "db-json": "#7c3aed",
+    "cached": "#4b5563",
+}
 
 
 def database_name(run: BenchRun) -> str:
@@ -25,149 +56,21 @@ def database_name(run: BenchRun) -> str:
     return f"{NAMES.get(vendor, vendor)} {run.environment['database_version']}"
 
 
-def sample(
-    run: BenchRun, case: str, tier: str, *, size: int | None = None, surface: str = "api"
-) -> Sample | None:
-    size = headline_size(run) if size is None else size
-    for found in run.samples:
-        if (found.case, found.tier, found.size) == (case, tier, size) and found.surface in (
-            surface,
-            "in-process",
-        ):
-            return found
-    return None
-
-
 def succeeded(found: Sample) -> bool:
     return 200 <= found.status < 300
 
 
-def headline_size(run: BenchRun) -> int:
-    return min(run.sizes, key=lambda size: abs(size - HEADLINE_SIZE))
+def speedup(run: BenchRun, case: str, slow: str, fast: str) -> Spread | None:
+    """The per-round ratio of two tiers' wall times at the headline size, on the JSON endpoint."""
+    return ratio(sample(run, case, slow), sample(run, case, fast))
 
 
-def speedup(
-    run: BenchRun, case: str, slow: str, fast: str, *, surface: str = "api"
-) -> float | None:
-    a, b = sample(run, case, slow, surface=surface), sample(run, case, fast, surface=surface)
-    if a is None or b is None or b.median_ms <= 0:
-        return None
-    return a.median_ms / b.median_ms
+def _ms(value: float | None) -> str:
+    return NOT_MEASURED if value is None else f"{value:.2f}"
 
 
-@dataclass(frozen=True)
-class Target:
-    name: str
-    goal: float
-    measured: float | None
-    detail: str
-
-    @property
-    def met(self) -> bool | None:
-        return None if self.measured is None else self.measured >= self.goal
-
-
-def targets(run: BenchRun) -> list[Target]:
-    """The goals the project sets itself, measured on one run."""
-    found = [
-        _time_target(run, "post-feed naive / optimized", "post-feed", ("naive", "optimized"), 20),
-        _time_target(run, "post-list naive / optimized", "post-list", ("naive", "optimized"), 10),
-        _time_target(run, "post-feed naive / db-built JSON", "post-feed", ("naive", "db-json"), 50),
-    ]
-    stats = run.extras.get("stats")
-    if stats:
-        through_handler = speedup(run, "stats", "optimized", "cached")
-        found.append(
-            Target(
-                "stats computed / cached hit",
-                50,
-                stats["computed_ms"] / stats["cached_ms"],
-                f"called directly, {stats['posts']} posts: computed {stats['computed_ms']:.3f} ms, "
-                f"cached {stats['cached_ms']:.3f} ms ({run.environment['cache']}: a hit is two "
-                f"cache reads, the version and then the value); through the handler "
-                f"{_ratio(through_handler)}, where the request handling both pay bounds it",
-            )
-        )
-    serializer = run.extras.get("serializer")
-    if serializer:
-        found.append(
-            Target(
-                "DRF ModelSerializer / Pydantic dump_json",
-                5,
-                serializer["drf_ms"] / serializer["pydantic_ms"],
-                f"{serializer['rows']} posts: DRF {serializer['drf_ms']:.2f} ms, Pydantic "
-                f"{serializer['pydantic_ms']:.2f} ms",
-            )
-        )
-    memory = run.extras.get("memory")
-    if memory:
-        listed, streamed = memory["list"]["peak_bytes"], memory["streaming"]["peak_bytes"]
-        found.append(
-            Target(
-                "export peak memory, list / streaming",
-                20,
-                listed / max(streamed, 1),
-                f"{memory['rows']:,} rows: list {_mib(listed)}, streaming {_mib(streamed)}",
-            )
-        )
-    flat = _flat_optimized_counts(run)
-    if flat and run.environment["database"] == "sqlite":
-        flat.append(
-            "SQLite allows 999 parameters a statement, so bulk_create and bulk_update split "
-            "large batches there"
-        )
-    found.append(
-        Target(
-            f"optimized query counts equal at N = {', '.join(map(str, run.sizes))}",
-            1,
-            1.0 if not flat else 0.0,
-            "every optimized case" if not flat else "changed: " + "; ".join(flat),
-        )
-    )
-    return found
-
-
-def _time_target(
-    run: BenchRun, name: str, case: str, tiers: tuple[str, str], goal: float
-) -> Target:
-    slow, fast = tiers
-    a, b = sample(run, case, slow), sample(run, case, fast)
-    if a is None or b is None:
-        return Target(name, goal, None, "not measured on this database")
-    ratio = a.median_ms / b.median_ms if b.median_ms > 0 else None
-    detail = (
-        f"N={a.size}: {slow} {a.queries} queries, {a.median_ms:.1f} ms "
-        f"({a.median_ms / max(a.queries, 1):.2f} ms a query); {fast} {b.queries} queries, "
-        f"{b.median_ms:.1f} ms, of which {b.database_ms:.1f} ms in the database"
-    )
-    return Target(name, goal, ratio, detail)
-
-
-GROWING_TIERS = {"naive", "auto"}
-
-
-def _flat_optimized_counts(run: BenchRun) -> list[str]:
-    """Cases whose optimized query count differs between sizes, with the counts. The naive
-    variant and the auto tier (the naive code, batched: `4 + 4N` for the feed) grow by design."""
-    counts: dict[tuple[str, str], dict[int, int]] = {}
-    for found in run.samples:
-        if found.tier not in GROWING_TIERS:
-            counts.setdefault((found.case, f"{found.tier} {found.surface}"), {})[found.size] = (
-                found.queries
-            )
-    return [
-        f"{case} {tier}: " + ", ".join(f"{q} at N={n}" for n, q in sorted(by_size.items()))
-        for (case, tier), by_size in counts.items()
-        if len(set(by_size.values())) > 1
-    ]
-
-
-def _mib(size: float) -> str:
-    return f"{size / 2**20:.1f} MiB"
-
-
-def _ratio(value: float | None) -> str:
-    return NOT_MEASURED if value is None else f"{value:.1f}x"
+def _spread(value: Spread | None) -> str:
+    return NOT_MEASURED if value is None else str(value)
 
 
 # The terminal.
@@ -175,20 +78,20 @@ def _ratio(value: float | None) -> str:
 
 def terminal_table(run: BenchRun) -> str:
     header = (
-        f"{'case':24} {'tier':10} {'surface':10} {'N':>6} {'queries':>8} {'median ms':>10} "
-        f"{'min':>8} {'max':>8} {'rows':>6} {'vs naive':>9}"
+        f"{'case':24} {'tier':10} {'surface':10} {'N':>6} {'queries':>8} {'wall ms':>9} "
+        f"{'cpu ms':>8} {'srv ms':>7} {'rounds':>6} {'rows':>6} {'vs naive':>20}"
     )
-    lines = [f"{database_name(run)}, {run.repeat} timed runs each", header, "-" * len(header)]
+    lines = [f"{database_name(run)}, up to {run.repeat} rounds", header, "-" * len(header)]
     for found in run.samples:
         naive = sample(run, found.case, "naive", size=found.size, surface=found.surface)
-        faster = found.tier != "naive" and found.median_ms > 0
-        ratio = naive.median_ms / found.median_ms if naive and faster else None
+        versus = ratio(naive, found) if naive and found.tier != "naive" else None
         status = "" if succeeded(found) else f"  HTTP {found.status}"
+        servers = statistics.median(found.server_cpu_ms) if found.server_cpu_ms else None
         lines.append(
             f"{found.case:24} {found.tier:10} {found.surface:10} {found.size:>6} "
-            f"{found.queries:>8} {found.median_ms:>10.2f} {found.min_ms:>8.2f} "
-            f"{found.max_ms:>8.2f} {found.rows:>6} {'' if ratio is None else _ratio(ratio):>9}"
-            f"{status}"
+            f"{found.queries:>8} {found.median_ms:>9.2f} {_ms(median_of(found, 'cpu')):>8} "
+            f"{_ms(servers):>7} {len(per_round(found)):>6} {found.rows:>6} "
+            f"{'' if versus is None else str(versus):>20}{status}"
         )
     lines += [f"skipped: {reason}" for reason in run.skipped]
     return "\n".join(lines)
@@ -198,14 +101,14 @@ def terminal_table(run: BenchRun) -> str:
 
 
 def time_chart(runs: list[BenchRun], *, case: str | None = None) -> str:
-    """Median time against N on the JSON endpoint, naive and optimized, per database; of the
-    feed, or of the first case measured when the runs have no feed."""
+    """Median time against N on the JSON endpoint, per tier and database; of the feed, or of the
+    first case measured when the runs have no feed."""
     measured = [s.case for run in runs for s in run.samples if s.surface == "api"]
     case = case or ("post-feed" if "post-feed" in measured else next(iter(measured), "post-feed"))
     series = []
     for run in runs:
         dashed = run.environment["database"] == "sqlite"
-        for tier in ("naive", "optimized", "values", "db-json"):
+        for tier in COLOURS:
             points = [
                 (float(found.size), found.median_ms)
                 for found in run.samples
@@ -226,12 +129,34 @@ def time_chart(runs: list[BenchRun], *, case: str | None = None) -> str:
 
 # The markdown page and the README block.
 
+METHOD = (
+    "Every figure here is measured by `python manage.py bench` and written by it. Requests go "
+    "through Django's WSGI handler with DEBUG off and without the development middleware, on "
+    "persistent connections (a gunicorn worker's, `CONN_MAX_AGE`; the production pool is "
+    "measured beside them below), after `gc.freeze()` as a started worker does "
+    "(config/gunicorn.py). Each tier of a case is requested once to warm up and once with the "
+    "query capture on (the count), then timed in rounds: one request of every tier of the case "
+    "(both surfaces) a round, each round starting one tier further on, so a slow moment of this "
+    "shared machine falls on every tier alike. A tier whose timed requests pass 12 s in all "
+    "stops after 5 rounds (the naive variants at N = 1000).\n\n"
+    "Each request is timed three ways: wall time; this process's CPU time; and the CPU time of "
+    "the PostgreSQL and Redis server processes (read from `/proc/<pid>/schedstat` for the "
+    "postmaster and every process it started, and Redis's server), which wall time includes "
+    "and this process's CPU does not. SQLite runs inside this process. A ratio is taken round "
+    "by round and reported as median [lower quartile-upper quartile]; a target is met when the "
+    "quartile on its unfavourable side meets it (the lower one for ≥, the upper for ≤). "
+    '"In the driver" is the time inside the database driver\'s execute of the one counted '
+    "request: on loopback mostly round trips. Compare ratios within one run, not absolute "
+    "times across runs."
+)
+
 
 def markdown_page(
     runs: list[BenchRun],
     *,
     chart_path: str | None = None,
     loadtest: dict[str, Any] | None = None,
+    previous: list[BenchRun] | None = None,
 ) -> str:
     n = headline_size(runs[0])
     out = [
@@ -240,12 +165,7 @@ def markdown_page(
         "<!-- Generated by `make bench` (querylab/bench/report.py) from the JSON of its runs. "
         "Do not edit by hand. -->",
         "",
-        "Every figure here is measured by `python manage.py bench` and written by it. Requests go "
-        "through Django's WSGI handler with DEBUG off and without the development middleware; "
-        "each tier is requested once to warm up and once with the query capture on (the count), "
-        "then timed with the tiers interleaved, so counting never slows a timed request. Times "
-        "are medians. This machine is shared and noisy: read the ratios measured within one run, "
-        "not absolute times across runs.",
+        METHOD,
         "",
         "## Machines",
         "",
@@ -255,32 +175,33 @@ def markdown_page(
     for key in ("date", "python", "django", "cpu", "cpu_count", "platform", "cache"):
         out.append(f"| {key} | " + " | ".join(str(run.environment[key]) for run in runs) + " |")
     out.append(
-        "| sizes, timed runs | "
-        + " | ".join(f"{', '.join(map(str, r.sizes))}; {r.repeat}" for r in runs)
+        "| sizes, rounds | "
+        + " | ".join(f"{', '.join(map(str, r.sizes))}; up to {r.repeat}" for r in runs)
         + " |"
     )
-    out += ["", f"## Targets (N = {n})", ""]
+    per_run = [targets(run) for run in runs]
+    out += ["", "## Targets", ""]
     out += ["| target | goal | " + " | ".join(database_name(run) for run in runs) + " |"]
     out += ["|---|---|" + "---|" * len(runs)]
-    per_run = [targets(run) for run in runs]
     for index, target in enumerate(per_run[-1]):
-        cells = []
-        for run_targets in per_run:
-            other = run_targets[index] if index < len(run_targets) else None
-            cells.append(_target_cell(other) if other else NOT_MEASURED)
-        goal = (
-            "all equal"
-            if target.name.startswith("optimized query counts")
-            else f"≥ {target.goal:g}x"
-        )
-        out.append(f"| {target.name} | {goal} | " + " | ".join(cells) + " |")
-    missed = [(run, t) for run, ts in zip(runs, per_run, strict=True) for t in ts if t.met is False]
-    if missed:
-        out += ["", "Missed, with what was measured:", ""]
-        out += [
-            f"- {database_name(run)}, {t.name}: {_ratio(t.measured)}. {t.detail}."
-            for run, t in missed
+        cells = [
+            _target_cell(run_targets[index]) if index < len(run_targets) else NOT_MEASURED
+            for run_targets in per_run
         ]
+        out.append(f"| {target.name} | {target.goal_text} | " + " | ".join(cells) + " |")
+    out += ["", "What each was measured as, and what bounds the ones missed:", ""]
+    for run, run_targets in zip(runs, per_run, strict=True):
+        for target in run_targets:
+            if target.measured is None:
+                continue
+            verdict = {True: "met", False: "**missed**", None: ""}[target.met]
+            bound = f" Bound: {target.why}." if target.met is False and target.why else ""
+            out.append(
+                f"- {database_name(run)}, {target.name}: {_target_value(target)}, {verdict}. "
+                f"{target.detail}.{bound}"
+            )
+    if previous:
+        out += ["", "## Against the run before", "", *_agreement(runs, previous)]
     out += ["", f"## Naive against optimized at N = {n} (JSON endpoints)", ""]
     out += _headline_table(runs)
     if chart_path:
@@ -289,18 +210,15 @@ def markdown_page(
             "Log-log axes: a line rising with slope one is time proportional to N (the N+1); "
             "the optimized lines rise only with the rows rendered."
         )
-    out += ["", "## Tiers past the ORM", ""]
-    out += _tiers_table(runs, n)
-    out += [
-        "",
-        "`values` builds the feed from `values()` rows and `db-json` has PostgreSQL build each "
-        "row's JSON (`blog/feed_tiers.py`); `cached` is a warm hit of the versioned stats cache. "
-        "The serializer figure takes the same 100 loaded posts through DRF "
-        "(`ModelSerializer` + `JSONRenderer`) and Pydantic (`TypeAdapter` validate + "
-        "`dump_json`), with no database or request around them. The export's peak is what "
-        "Python allocated while one request exported every row (tracemalloc), each variant in "
-        "a fresh process of its own (`manage.py bench_export_memory`).",
-    ]
+    out += ["", "## The feed, tier by tier", "", *_ladder(runs)]
+    out += ["", "## DRF against Pydantic, the same posts", "", *_serializers(runs)]
+    connections = [run for run in runs if run.extras.get("connections")]
+    if connections:
+        out += ["", "## Persistent connections against the production pool", ""]
+        out += _connections(connections)
+    profiled = [run for run in runs if run.extras.get("profiles")]
+    if profiled:
+        out += ["", "## Where the optimized feed's time goes", "", *_profiles(profiled)]
     if loadtest:
         out += ["", "## Under load", "", *_loadtest_section(loadtest)]
     out += ["", "## Every case, every size", ""]
@@ -325,15 +243,201 @@ def markdown_page(
         "",
         "```sh",
         "make bench   # SQLite, then PostgreSQL and Redis (scripts/with-services.sh)",
-        ".venv/bin/python manage.py bench --sizes 10,100 --cases post-feed,post-list --repeat 5",
+        ".venv/bin/python manage.py bench --sizes 10,100 --cases post-feed,post-list --repeat 15",
         "```",
         "",
         "`bench` builds each data set in a database of its own (created and dropped like a test "
         "database), so it never touches the data `make run` serves. Write cases run in-process "
-        "inside a transaction that is rolled back, as in the lab.",
+        "inside a transaction that is rolled back, as in the lab. `make bench` keeps the run "
+        "before in `docs/benchmarks/previous/`, which the section above compares with.",
         "",
     ]
     return "\n".join(out)
+
+
+def _target_value(target: Target) -> str:
+    if target.name.startswith("optimized query counts"):
+        return "all equal" if target.met else "not all equal"
+    return _spread(target.measured)
+
+
+def _target_cell(target: Target) -> str:
+    if target.measured is None:
+        return "not measured"
+    if target.name.startswith("optimized query counts"):
+        return "met" if target.met else "**missed**: " + target.detail
+    return _spread(target.measured) + ("" if target.met else " **missed**")
+
+
+def _agreement(runs: list[BenchRun], previous: list[BenchRun]) -> list[str]:
+    """Each target's spread in this run beside the run before's: they agree when their quartile
+    ranges overlap."""
+    lines = [
+        "Two consecutive runs agree on a figure when their quartile ranges overlap.",
+        "",
+        "| database | target | this run | the run before | agree |",
+        "|---|---|---|---|---|",
+    ]
+    before_by_database = {run.environment["database"]: run for run in previous}
+    for run in runs:
+        before = before_by_database.get(run.environment["database"])
+        if before is None:
+            continue
+        earlier = {target.name: target for target in targets(before)}
+        for target in targets(run):
+            other = earlier.get(target.name)
+            if target.measured is None or target.name.startswith("optimized query counts"):
+                continue
+            if other is None or other.measured is None or other.measured.rounds < 2:
+                verdict, shown = "not comparable (measured without rounds)", NOT_MEASURED
+            else:
+                verdict = "yes" if target.measured.overlaps(other.measured) else "**no**"
+                shown = str(other.measured)
+            lines.append(
+                f"| {database_name(run)} | {target.name} | {target.measured} | {shown} | "
+                f"{verdict} |"
+            )
+    return lines
+
+
+def _headline_table(runs: list[BenchRun]) -> list[str]:
+    head = "| case | " + " | ".join(f"{database_name(run)} queries | wall | CPU" for run in runs)
+    lines = [head + " |", "|---|" + "---|---|---|" * len(runs)]
+    for case in HEADLINE_CASES:
+        cells = []
+        for run in runs:
+            naive, optimized = sample(run, case, "naive"), sample(run, case, "optimized")
+            if naive is None or optimized is None:
+                cells += [NOT_MEASURED] * 3
+                continue
+            cells.append(f"{naive.queries} → {optimized.queries}")
+            cells.append(
+                f"{naive.median_ms:.1f} → {optimized.median_ms:.1f} ms "
+                f"(**{_spread(ratio(naive, optimized))}**)"
+            )
+            cells.append(_spread(ratio(naive, optimized, "cpu")))
+        lines.append(f"| `{case}` | " + " | ".join(cells) + " |")
+    lines += [
+        "",
+        "Wall: median milliseconds per request, and the per-round ratio, median [quartiles]. "
+        "CPU: the same ratio of CPU time, this process's plus the servers'.",
+    ]
+    return lines
+
+
+def _ladder(runs: list[BenchRun]) -> list[str]:
+    """The feed's tiers at every size: per page (median wall and CPU ms) and per row (µs)."""
+    lines = [
+        "The same feed rows, the same JSON, by each rung: the naive ORM; the auto tier (the "
+        "naive code with lazy foreign keys batched); the optimized ORM with Pydantic "
+        "(`/api/v1/optimized/post-feed/`); the same queryset served by django-ninja, the "
+        "framework a team would otherwise pick for Pydantic at the edge "
+        "(querylab/bench/ninja_feed.py); `values()` rows validated as TypedDicts "
+        "(`/api/v1/values/feed/`); the same rows written by orjson, unvalidated "
+        "(`values-orjson`); PostgreSQL building the JSON (`db-json`); and the bytes from the "
+        "cache (`cached`, blog/feed_cache.py). Per page: median wall ms (CPU ms, this process's "
+        "plus the servers'); per row: wall µs. On SQLite N = 1000 renders 500 rows (the API's "
+        "cap, kept there: SQLite refuses the IN list of 1,000 rows' prefetches).",
+        "",
+    ]
+    for run in runs:
+        sizes = run.sizes
+        lines += [
+            f"{database_name(run)}:",
+            "",
+            "| tier | queries | " + " | ".join(f"N = {size} page | row" for size in sizes) + " |",
+            "|---|---:|" + "---:|---:|" * len(sizes),
+        ]
+        for tier in LADDER:
+            found = [sample(run, "post-feed", tier, size=size) for size in sizes]
+            if not any(found):
+                continue
+            cells = []
+            for measured in found:
+                if measured is None or not measured.rows:
+                    cells += [NOT_MEASURED, NOT_MEASURED]
+                    continue
+                cpu = median_of(measured, "cpu")
+                cells.append(
+                    f"{measured.median_ms:.1f}" + (f" ({cpu:.1f})" if cpu is not None else "")
+                )
+                cells.append(f"{measured.median_ms * 1000 / measured.rows:.0f}")
+            queries = next(m.queries for m in found if m is not None)
+            lines.append(f"| {tier} | {queries} | " + " | ".join(cells) + " |")
+        lines.append("")
+    return lines
+
+
+def _serializers(runs: list[BenchRun]) -> list[str]:
+    lines = [
+        "The same loaded posts (the optimized post list) turned into JSON bytes by DRF "
+        "(`ModelSerializer` + `JSONRenderer`) and by Pydantic (`TypeAdapter` validate + "
+        "`dump_json`), with no database and no request around them; CPU time of this process, "
+        "median ms, and the per-round ratio.",
+        "",
+        "| database | posts | DRF ms | Pydantic ms | DRF / Pydantic | same output |",
+        "|---|---:|---:|---:|---|---|",
+    ]
+    for run in runs:
+        for row in serializer_rows(run):
+            lines.append(
+                f"| {database_name(run)} | {row['rows']} | "
+                f"{statistics.median(row['drf_cpu_ms']):.2f} | "
+                f"{statistics.median(row['pydantic_cpu_ms']):.2f} | "
+                f"{_spread(spread(round_ratios(row['drf_cpu_ms'], row['pydantic_cpu_ms'])))} | "
+                f"{'yes' if row['same_output'] else '**no**'} |"
+            )
+    return lines
+
+
+def _connections(runs: list[BenchRun]) -> list[str]:
+    lines = [
+        "The optimized JSON endpoints at 100 rows on the bench's persistent connections and on "
+        "the production settings' psycopg pool, which checks each connection before lending it "
+        "(one more round trip a request). Rounds alternate the two; median wall ms, and the "
+        "per-round ratio pool / persistent.",
+        "",
+        "| database | case | persistent ms | pool ms | pool / persistent |",
+        "|---|---|---:|---:|---|",
+    ]
+    for run in runs:
+        figures = run.extras["connections"]
+        for case in ("post-feed", "post-list"):
+            if case not in figures:
+                continue
+            persistent, pool = figures[case]["persistent"], figures[case]["pool"]
+            versus = spread(round_ratios(pool, persistent))
+            lines.append(
+                f"| {database_name(run)} | `{case}` | {statistics.median(persistent):.2f} | "
+                f"{statistics.median(pool):.2f} | {_spread(versus)} |"
+            )
+    return lines
+
+
+def _profiles(runs: list[BenchRun]) -> list[str]:
+    lines = [
+        "cProfile over repeated requests of the optimized feed at 100 rows, the functions' own "
+        "time grouped by where their code lives (querylab/bench/profiles.py). Profiling slows "
+        "Python code more than C: read the shares, not milliseconds.",
+        "",
+    ]
+    for run in runs:
+        profiles = run.extras["profiles"]
+        names = list(profiles)
+        groups = sorted({group for p in profiles.values() for group, _ in p["groups"]})
+        shares = {name: dict(profiles[name]["groups"]) for name in names}
+        groups.sort(key=lambda group: -max(shares[name].get(group, 0) for name in names))
+        lines += [
+            f"{database_name(run)}:",
+            "",
+            "| where | " + " | ".join(names) + " |",
+            "|---|" + "---:|" * len(names),
+        ]
+        for group in groups:
+            cells = [f"{shares[name].get(group, 0):.0%}" for name in names]
+            lines.append(f"| {group} | " + " | ".join(cells) + " |")
+        lines.append("")
+    return lines
 
 
 def _loadtest_section(loadtest: dict[str, Any]) -> list[str]:
@@ -346,11 +450,11 @@ def _loadtest_section(loadtest: dict[str, Any]) -> list[str]:
         "| variant | requests/s | p50 ms | p99 ms | requests | failed |",
         "|---|---:|---:|---:|---:|---:|",
     ]
-    runs = list(loadtest["variants"].items())
+    measured = list(loadtest["variants"].items())
     writes = loadtest.get("writes")
     if writes:
-        runs.append(("writes", writes))
-    for variant, result in runs:
+        measured.append(("writes", writes))
+    for variant, result in measured:
         lines.append(
             f"| {variant} | {result['requests_per_second']:.1f} | {result['p50_ms']:.0f} | "
             f"{result['p99_ms']:.0f} | {result['requests']} | {result['failures']} |"
@@ -371,91 +475,21 @@ def _loadtest_section(loadtest: dict[str, Any]) -> list[str]:
     return lines
 
 
-def _target_cell(target: Target) -> str:
-    if target.measured is None:
-        return "not measured"
-    if target.name.startswith("optimized query counts"):
-        return "met" if target.met else "**missed**: " + target.detail
-    return f"{_ratio(target.measured)}" + ("" if target.met else " **missed**")
-
-
-def _headline_table(runs: list[BenchRun]) -> list[str]:
-    head = "| case | " + " | ".join(f"{database_name(run)} queries | time" for run in runs) + " |"
-    lines = [head, "|---|" + "---|---|" * len(runs)]
-    for case in HEADLINE_CASES:
-        cells = []
-        for run in runs:
-            naive, optimized = sample(run, case, "naive"), sample(run, case, "optimized")
-            if naive is None or optimized is None:
-                cells += [NOT_MEASURED, NOT_MEASURED]
-                continue
-            cells.append(f"{naive.queries} → {optimized.queries}")
-            cells.append(
-                f"{naive.median_ms:.1f} → {optimized.median_ms:.1f} ms "
-                f"(**{_ratio(speedup(run, case, 'naive', 'optimized'))}**)"
-            )
-        lines.append(f"| `{case}` | " + " | ".join(cells) + " |")
-    return lines
-
-
-def _tiers_table(runs: list[BenchRun], n: int) -> list[str]:
-    lines = ["| case | tier | " + " | ".join(f"{database_name(run)}" for run in runs) + " |"]
-    lines.append("|---|---|" + "---|" * len(runs))
-    for case, tiers in (
-        ("post-feed", ("naive", "optimized", "values", "db-json")),
-        ("stats", ("naive", "optimized", "cached")),
-    ):
-        for tier in tiers:
-            cells = []
-            for run in runs:
-                found = sample(run, case, tier)
-                ratio = speedup(run, case, "naive", tier) if tier != "naive" else None
-                versus = f" ({_ratio(ratio)} vs naive)" if ratio else ""
-                cells.append(
-                    NOT_MEASURED
-                    if found is None
-                    else f"{found.queries} queries, {found.median_ms:.2f} ms{versus}"
-                )
-            lines.append(f"| `{case}` | {tier} | " + " | ".join(cells) + " |")
-    serializer_cells, export_cells = [], []
-    for run in runs:
-        serializer, memory = run.extras.get("serializer"), run.extras.get("memory")
-        serializer_cells.append(
-            f"{serializer['rows']} posts: {serializer['drf_ms']:.2f} → "
-            f"{serializer['pydantic_ms']:.2f} ms "
-            f"({_ratio(serializer['drf_ms'] / serializer['pydantic_ms'])}), same output: "
-            f"{'yes' if serializer['same_output'] else 'NO'}"
-            if serializer
-            else NOT_MEASURED
-        )
-        export_cells.append(
-            f"{memory['rows']:,} rows: peak {_mib(memory['list']['peak_bytes'])} → "
-            f"{_mib(memory['streaming']['peak_bytes'])}"
-            if memory
-            else NOT_MEASURED
-        )
-    lines.append("| serializer only | DRF → Pydantic | " + " | ".join(serializer_cells) + " |")
-    lines.append("| export | list → streaming | " + " | ".join(export_cells) + " |")
-    return lines
-
-
 def _full_table(run: BenchRun) -> list[str]:
     lines = [
-        "| case | tier | surface | N | queries | median ms | min | max | db ms | rows | vs naive |",
-        "|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| case | tier | surface | N | queries | wall ms | min | max | CPU ms | servers ms | "
+        "rounds | rows | vs naive |",
+        "|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
     for found in run.samples:
         naive = sample(run, found.case, "naive", size=found.size, surface=found.surface)
-        ratio = (
-            naive.median_ms / found.median_ms
-            if naive and found.tier != "naive" and found.median_ms > 0
-            else None
-        )
+        versus = ratio(naive, found) if naive and found.tier != "naive" else None
+        servers = statistics.median(found.server_cpu_ms) if found.server_cpu_ms else None
         lines.append(
             f"| {found.case} | {found.tier} | {found.surface} | {found.size} | {found.queries} | "
             f"{found.median_ms:.2f} | {found.min_ms:.2f} | {found.max_ms:.2f} | "
-            f"{found.database_ms:.2f} | {found.rows} | "
-            f"{_ratio(ratio) if ratio else ''} |"
+            f"{_ms(median_of(found, 'cpu'))} | {_ms(servers)} | {len(per_round(found))} | "
+            f"{found.rows} | {versus or ''} |"
         )
     return lines
 
@@ -465,16 +499,17 @@ def readme_block(runs: list[BenchRun]) -> str:
     parts = []
     for run in runs:
         figures = ", ".join(
-            f"`{case}` {_ratio(speedup(run, case, 'naive', 'optimized'))}"
+            f"`{case}` {found.median:.1f}x"
             for case in ("post-feed", "post-list", "user-directory")
-            if speedup(run, case, "naive", "optimized") is not None
+            if (found := speedup(run, case, "naive", "optimized")) is not None
         )
         parts.append(f"{database_name(run)}: {figures}")
     n = headline_size(runs[0])
     return (
         f"{README_START}\nMeasured by `make bench` at N = {n} (naive time / optimized time, "
-        f"JSON endpoints): {'; '.join(parts)}. Details, targets and how they were measured: "
-        f"[docs/benchmarks.md](docs/benchmarks.md).\n{README_END}"
+        f"JSON endpoints, the median of per-round ratios): {'; '.join(parts)}. Details, "
+        f"targets and how they were measured: [docs/benchmarks.md](docs/benchmarks.md)."
+        f"\n{README_END}"
     )
 
 

@@ -44,6 +44,26 @@ def test_values_tier_returns_the_optimized_feed(client: Any) -> None:
     assert parsed(values.content) == parsed(optimized.content)  # the JSON reads back by its schema
 
 
+@pytest.mark.parametrize("tier", ["values", "values-orjson"])
+def test_values_tiers_write_the_optimized_endpoints_bytes(client: Any, tier: str) -> None:
+    """Byte for byte: the TypedDict schema writes what PostFeedOut writes, and orjson (with
+    OPT_UTC_Z) what Pydantic writes, microseconds and all."""
+    build_data("posts", 8)
+    odd = Post.objects.published().newest_first().first()
+    assert odd is not None
+    assert odd.published_at is not None
+    Post.objects.filter(pk=odd.pk).update(published_at=odd.published_at.replace(microsecond=120))
+
+    optimized = client.get("/api/v1/optimized/post-feed/", {"limit": 6})
+    values = client.get(f"/api/v1/{tier}/feed/", {"limit": 6})
+
+    assert values.status_code == HTTPStatus.OK
+    assert values["Content-Type"] == "application/json"
+    assert json.loads(optimized.content)["results"]
+    assert b'.000120Z"' in optimized.content
+    assert values.content == optimized.content
+
+
 @pytest.mark.parametrize(
     ("tier", "queries"),
     [

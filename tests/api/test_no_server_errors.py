@@ -55,7 +55,13 @@ def urls(django_db_setup: None, django_db_blocker: Any) -> Iterator[list[str]]:
         ]
         lab_pages = [f"/lab/{case.slug}/" for case in CASES if not case.staff_only]
         public = ["/api/v1/posts/", "/api/v1/users/", "/", "/lab/"]
-        public += ["/api/v1/values/feed/", "/api/v1/db-json/feed/"]  # the feed's bench tiers
+        # the feed's bench tiers
+        public += [
+            "/api/v1/values/feed/",
+            "/api/v1/values-orjson/feed/",
+            "/api/v1/db-json/feed/",
+            "/api/v1/cached/feed/",
+        ]
         post = PostFactory.create()
         public += [f"/api/v1/posts/{post.slug}/", f"/api/v1/posts/{post.slug}/comments/"]
         yield [url.split("?")[0] for url in listed] + lab_pages + public

@@ -12,7 +12,7 @@ import pytest
 from django.core.cache import cache
 from django.db import transaction
 
-from blog import schemas, stats
+from blog import content_version, schemas, stats
 from blog.models import Post
 from tests.conftest import clear_test_cache
 from tests.factories import CommentFactory, PostFactory, UserFactory
@@ -60,14 +60,14 @@ def test_nothing_moves_until_the_transaction_commits(
     client, django_capture_on_commit_callbacks
 ) -> None:
     PostFactory.create()
-    before = stats.stats_version()
+    before = content_version.content_version()
     client.get(STATS)
 
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         PostFactory.create()
 
     assert callbacks  # queued for the commit that, here, never comes
-    assert stats.stats_version() == before
+    assert content_version.content_version() == before
     assert client.get(STATS).json()["totals"]["posts"] == 1
 
 
@@ -75,7 +75,7 @@ def test_nothing_moves_until_the_transaction_commits(
 def test_a_rolled_back_change_invalidates_nothing(client) -> None:
     author = UserFactory.create()
     client.get(STATS)
-    before = stats.stats_version()
+    before = content_version.content_version()
 
     def write_then_fail() -> None:
         with transaction.atomic():
@@ -85,7 +85,7 @@ def test_a_rolled_back_change_invalidates_nothing(client) -> None:
     with pytest.raises(RuntimeError):
         write_then_fail()
 
-    assert stats.stats_version() == before
+    assert content_version.content_version() == before
     assert not Post.objects.exists()
 
 
@@ -102,7 +102,7 @@ def test_bulk_writes_invalidate_too(
 
 
 def test_a_cold_key_is_filled_by_one_request_while_others_wait(django_assert_num_queries) -> None:
-    key = f"stats:{stats.stats_version()}"
+    key = f"stats:{content_version.content_version()}"
     assert cache.add(f"{key}:lock", 1)  # another request is computing
     filled = stats.CachedStats(posts=7, body=b'{"filled": true}')
     filler = threading.Timer(0.2, lambda: cache.set(key, filled))
@@ -117,7 +117,7 @@ def test_a_cold_key_is_filled_by_one_request_while_others_wait(django_assert_num
 
 def test_a_stuck_lock_holder_does_not_block_forever(monkeypatch, caplog) -> None:
     monkeypatch.setattr(stats, "WAIT_FOR_LOCK", 0.1)
-    key = f"stats:{stats.stats_version()}"
+    key = f"stats:{content_version.content_version()}"
     cache.add(f"{key}:lock", 1)
 
     with caplog.at_level(logging.WARNING, logger="blog.stats"):
@@ -162,19 +162,19 @@ def test_a_warm_hit_is_one_cache_read_the_version(monkeypatch) -> None:
     again = stats.stats_cached_json()
 
     assert again == first
-    assert reads.keys == [stats.VERSION_KEY]
+    assert reads.keys == [content_version.VERSION_KEY]
 
 
 def test_a_new_version_reads_the_entry_again(monkeypatch) -> None:
     PostFactory.create()
     stats.stats_cached_json()
-    stats._bump_version()
+    content_version._bump_version()
     reads = CacheReads(monkeypatch)
 
     stats.stats_cached_json()
 
-    assert reads.keys[0] == stats.VERSION_KEY
-    assert f"stats:{stats.stats_version()}" in reads.keys
+    assert reads.keys[0] == content_version.VERSION_KEY
+    assert f"stats:{content_version.content_version()}" in reads.keys
 
 
 def test_the_kept_copy_lives_no_longer_than_the_cache_entry(monkeypatch) -> None:

@@ -33,7 +33,7 @@ from pathlib import Path
 
 import pytest
 
-from config.env import POOL_TIMEOUT_SECONDS
+from core.postgresql.pool import POOL_TIMEOUT_SECONDS
 from tests.postgres_cluster import Cluster, private_cluster
 from tests.subprocesses import free_port, run_python
 

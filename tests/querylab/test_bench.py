@@ -16,13 +16,13 @@ from django.db import connection
 from django.http import QueryDict
 
 from core.params import MAX_LIMIT, InvalidParameterError, LimitQuery, raised_limit_cap
+from querylab.bench.figures import ratio, targets
 from querylab.bench.report import (
     README_END,
     README_START,
     markdown_page,
     readme_block,
     replace_readme_block,
-    targets,
     terminal_table,
     time_chart,
 )
@@ -81,11 +81,21 @@ def test_unknown_cases_are_refused_by_name() -> None:
         selected_cases(["post-list", "nope"])
 
 
-def sample(case: str, tier: str, size: int, ms: float, queries: int = 1) -> Sample:
+def sample(
+    case: str,
+    tier: str,
+    size: int,
+    ms: float,
+    queries: int = 1,
+    *,
+    rounds: tuple[float, ...] = (1.0, 1.0, 1.0),
+    surface: str = "api",
+) -> Sample:
+    """A sample whose rounds are `ms` times each of `rounds`."""
     return Sample(
         case=case,
         tier=tier,
-        surface="api",
+        surface=surface,
         size=size,
         url="/",
         status=200,
@@ -94,6 +104,8 @@ def sample(case: str, tier: str, size: int, ms: float, queries: int = 1) -> Samp
         median_ms=ms,
         min_ms=ms,
         max_ms=ms,
+        wall_ms=tuple(ms * factor for factor in rounds),
+        cpu_ms=tuple(0.5 * ms * factor for factor in rounds),
     )
 
 
@@ -124,13 +136,28 @@ def made_up_run() -> BenchRun:
         repeat=3,
         samples=samples,
         extras={
-            "serializer": {"rows": 100, "drf_ms": 10.0, "pydantic_ms": 1.0, "same_output": True},
+            "serializer": {
+                "sizes": [
+                    {
+                        "rows": 100,
+                        "drf_cpu_ms": [10.0, 12.0, 8.0],
+                        "pydantic_cpu_ms": [1.0, 1.0, 1.0],
+                        "same_output": True,
+                    }
+                ]
+            },
             "memory": {
                 "rows": 1000,
                 "list": {"peak_bytes": 30 * 2**20},
                 "streaming": {"peak_bytes": 2**20},
             },
-            "stats": {"posts": 100, "computed_ms": 5.0, "cached_ms": 0.2, "same_output": True},
+            "stats": {
+                "posts": 100,
+                "computed_ms": [5.0, 5.0, 5.0],
+                "cached_ms": [0.2, 0.2, 0.2],
+                "round_trip_ms": [],
+                "same_output": True,
+            },
         },
     )
 
@@ -138,26 +165,86 @@ def made_up_run() -> BenchRun:
 def test_targets_are_computed_from_the_run(made_up_run: BenchRun) -> None:
     found = {target.name: target for target in targets(made_up_run)}
 
-    assert found["post-feed naive / optimized"].measured == pytest.approx(30)
+    def median(name: str) -> float:
+        measured = found[name].measured
+        assert measured is not None, name
+        return measured.median
+
+    assert median("post-feed naive / optimized") == pytest.approx(30)
     assert found["post-feed naive / optimized"].met
-    assert found["post-list naive / optimized"].measured == pytest.approx(4)
+    assert median("post-list naive / optimized") == pytest.approx(4)
     assert found["post-list naive / optimized"].met is False
-    assert found["post-feed naive / db-built JSON"].measured is None  # not in this run
-    assert found["DRF ModelSerializer / Pydantic dump_json"].measured == pytest.approx(10)
-    assert found["export peak memory, list / streaming"].measured == pytest.approx(30)
-    assert found["stats computed / cached hit"].measured == pytest.approx(25)
+    assert found["optimized ORM feed / db-built JSON, 100 rows"].measured is None  # not run
+    assert median("DRF / Pydantic, the same 100 posts, CPU time") == pytest.approx(10)
+    assert median("export peak memory, list / streaming") == pytest.approx(30)
+    assert median("stats computed / cached hit, called directly") == pytest.approx(25)
     flat = found["optimized query counts equal at N = 10, 100"]
     assert flat.met is False
     assert "post-list optimized api: 1 at N=10, 2 at N=100" in flat.detail
 
 
+def test_ratios_are_taken_round_by_round(made_up_run: BenchRun) -> None:
+    # The machine slowed in round two for both tiers alike: per round the ratio holds at 10x,
+    # where dividing the two sides' medians and quartiles would mix rounds.
+    slow = sample("post-feed", "naive", 100, 10.0, rounds=(1.0, 5.0, 2.0, 1.0))
+    fast = sample("post-feed", "optimized", 100, 1.0, rounds=(1.0, 5.0, 2.0, 1.0))
+
+    measured = ratio(slow, fast)
+
+    assert measured is not None
+    assert (measured.low, measured.median, measured.high) == pytest.approx((10, 10, 10))
+    assert measured.rounds == 4
+
+
+def test_a_target_is_judged_on_its_unfavourable_quartile(made_up_run: BenchRun) -> None:
+    # Medians 30x, but one round in four at 15x: the lower quartile falls under 20x.
+    made_up_run.samples = [
+        found for found in made_up_run.samples if found.case != "post-feed" or found.size != 100
+    ] + [
+        sample("post-feed", "naive", 100, 900.0, queries=901, rounds=(1.0, 1.0, 1.0, 0.5, 0.5)),
+        sample("post-feed", "optimized", 100, 30.0, queries=3, rounds=(1.0, 1.0, 1.0, 1.0, 1.0)),
+    ]
+
+    feed = next(t for t in targets(made_up_run) if t.name == "post-feed naive / optimized")
+
+    assert feed.measured is not None
+    assert feed.measured.median == pytest.approx(30)
+    assert feed.measured.low == pytest.approx(15)
+    assert feed.met is False
+
+
 def test_the_page_says_what_was_missed_and_by_how_much(made_up_run: BenchRun) -> None:
     page = markdown_page([made_up_run], chart_path="benchmarks/post-feed.svg")
 
-    assert "| post-list naive / optimized | ≥ 10x | 4.0x **missed** |" in page
-    assert "- SQLite 3.40.1, post-list naive / optimized: 4.0x. N=100: naive 201 queries" in page
+    assert "| post-list naive / optimized | ≥ 10x | 4.0x [4.0-4.0] **missed** |" in page
+    assert (
+        "- SQLite 3.40.1, post-list naive / optimized: 4.0x [4.0-4.0], **missed**. N=100: "
+        "naive 201 queries, median 200.0 ms wall over 3 rounds, CPU 100.0 ms" in page
+    )
     assert "![post-feed: time against N](benchmarks/post-feed.svg)" in page
-    assert "| `post-feed` | 901 → 3 | 900.0 → 30.0 ms (**30.0x**) |" in page
+    assert (
+        "| `post-feed` | 901 → 3 | 900.0 → 30.0 ms (**30.0x [30.0-30.0]**) | 30.0x [30.0-30.0] |"
+        in page
+    )
+
+
+def test_the_page_compares_with_the_run_before(made_up_run: BenchRun) -> None:
+    before = BenchRun.from_json(made_up_run.to_json())
+    before.samples = [
+        replace(found, wall_ms=tuple(ms * 2 for ms in found.wall_ms))
+        if (found.case, found.tier) == ("post-list", "naive")
+        else found
+        for found in before.samples
+    ]
+
+    page = markdown_page([made_up_run], previous=[before])
+
+    assert "## Against the run before" in page
+    assert (
+        "| SQLite 3.40.1 | post-feed naive / optimized | 30.0x [30.0-30.0] | 30.0x [30.0-30.0] "
+        "| yes |" in page
+    )
+    assert "| post-list naive / optimized | 4.0x [4.0-4.0] | 8.0x [8.0-8.0] | **no** |" in page
 
 
 def test_the_load_section_says_whether_writes_were_lost(made_up_run: BenchRun) -> None:
@@ -189,8 +276,8 @@ def test_the_terminal_table_and_chart(made_up_run: BenchRun) -> None:
     table = terminal_table(made_up_run)
     chart = time_chart([made_up_run])
 
-    assert "post-feed                optimized  api           100        3" in table
-    assert table.count("30.0x") == 2
+    assert re.search(r"post-feed\s+optimized\s+api\s+100\s+3\s+30\.00", table)
+    assert table.count("30.0x [30.0-30.0]") == 2
     assert chart.startswith("<svg")
     assert chart.count("<polyline") == 2  # naive and optimized post-feed
 
@@ -256,7 +343,13 @@ def test_the_command_end_to_end_on_a_database_of_its_own(tmp_path: Path) -> None
     run = BenchRun.from_json((tmp_path / "run.json").read_text())
     assert {s.case for s in run.samples} == {"post-list", "post-import"}
     assert run.extras["memory"]["list"]["rows"] == 40
-    assert run.extras["serializer"]["same_output"] is True
+    serializer = run.extras["serializer"]["sizes"]
+    assert [row["rows"] for row in serializer] == [3]
+    assert serializer[0]["same_output"] is True
+    assert len(serializer[0]["drf_cpu_ms"]) >= 15  # rounds, at least 15 whatever --repeat says
+    timed = [found for found in run.samples if found.tier == "optimized"]
+    assert timed
+    assert all(len(found.wall_ms) == len(found.cpu_ms) == 1 for found in timed)
     assert (tmp_path / "page.md").read_text().startswith("# Benchmarks")
     assert (tmp_path / "chart.svg").read_text().startswith("<svg")
 

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import gc
 from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
+from core.worker_gc import settle_worker
 from querylab.bench import extras
 from querylab.bench.database import throwaway_database
 from querylab.bench.report import markdown_page, succeeded, terminal_table, time_chart
@@ -36,12 +36,17 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--sizes", default="10,100,1000", help="N values, e.g. 10,100,1000")
         parser.add_argument("--cases", default="", help="case slugs, comma-separated (all)")
-        parser.add_argument("--repeat", type=int, default=5, help="timed runs per measurement")
+        parser.add_argument("--repeat", type=int, default=15, help="timed rounds per measurement")
         parser.add_argument("--json", type=Path, help="write the run as JSON here")
         parser.add_argument("--markdown", type=Path, help="write a results page here")
         parser.add_argument("--svg", type=Path, help="write the time-against-N chart here")
         parser.add_argument(
-            "--serializer-rows", type=int, default=100, help="posts for the serializer figure"
+            "--serializer-rows",
+            default="10,100,1000",
+            help="posts for the serializer figure, at each of these sizes",
+        )
+        parser.add_argument(
+            "--stats-posts", type=int, default=100, help="posts for the stats cache figure"
         )
         parser.add_argument(
             "--export-rows", type=int, default=100_000, help="rows for the export memory figure"
@@ -59,10 +64,9 @@ class Command(BaseCommand):
         except ValueError as error:
             raise CommandError(str(error)) from None
         steps = len(cases) * len(sizes)
-        # What a gunicorn worker does once started (config/gunicorn.py): the start-up's objects
-        # leave the garbage collector's full collections, so the timings are a worker's.
-        gc.collect()
-        gc.freeze()
+        # What a gunicorn worker does once started (config/gunicorn.py): the timings are a
+        # worker's, with its garbage collector settings (core/worker_gc.py).
+        settle_worker()
         with throwaway_database(), production_like():
             with tqdm(total=steps, unit="case", disable=options["verbosity"] == 0) as bar:
 
@@ -73,11 +77,13 @@ class Command(BaseCommand):
                 run = run_bench(cases, sizes, repeat=options["repeat"], progress=advance)
             if not options["no_extras"]:
                 run.extras["serializer"] = extras.serializer_comparison(
-                    options["serializer_rows"], repeat=options["repeat"]
+                    _sizes(options["serializer_rows"]), repeat=options["repeat"]
                 )
                 run.extras["stats"] = extras.stats_comparison(
-                    options["serializer_rows"], repeat=options["repeat"]
+                    options["stats_posts"], repeat=options["repeat"]
                 )
+                run.extras["connections"] = extras.connection_comparison(options["repeat"])
+                run.extras["profiles"] = extras.feed_profiles()
         if not options["no_extras"]:
             self.stderr.write(
                 f"Export memory, {options['export_rows']:,} rows, one process per variant..."

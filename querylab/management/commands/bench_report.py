@@ -30,12 +30,20 @@ class Command(BaseCommand):
             default=Path("docs/benchmarks/loadtest.json"),
             help="the figures of `make loadtest`, put on the page when the file exists",
         )
+        parser.add_argument(
+            "--previous",
+            type=Path,
+            default=Path("docs/benchmarks/previous"),
+            help="a folder with the run before's JSON, under the same names, to compare with",
+        )
         parser.add_argument("--check", action="store_true", help="compare, write nothing")
 
     def handle(self, *args: Any, **options: Any) -> None:
         base = Path(settings.BASE_DIR)
+        earlier = [base / options["previous"] / path.name for path in options["runs"]]
         try:
             runs = [BenchRun.from_json((base / path).read_text()) for path in options["runs"]]
+            previous = [BenchRun.from_json(path.read_text()) for path in earlier if path.exists()]
         except (OSError, ValueError, TypeError, KeyError) as error:
             raise CommandError(f"cannot read a bench run: {error}") from None
         markdown, svg, readme = (base / options[key] for key in ("markdown", "svg", "readme"))
@@ -50,7 +58,7 @@ class Command(BaseCommand):
             else str(svg)
         )
         wanted = {
-            markdown: markdown_page(runs, chart_path=chart, loadtest=loadtest),
+            markdown: markdown_page(runs, chart_path=chart, loadtest=loadtest, previous=previous),
             svg: time_chart(runs) + "\n",
             readme: replace_readme_block(readme.read_text(), readme_block(runs)),
         }

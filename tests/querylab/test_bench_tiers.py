@@ -1,0 +1,49 @@
+"""The feed's ladder in the bench: every tier answers with the optimized feed's rows, django-ninja
+(the peer framework, querylab.bench.ninja_feed) included, and a bench run measures them all."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.urls import reverse
+
+from blog.schemas import PostFeedOut
+from core.case_api import results_model
+from querylab.bench.run import production_like, run_bench, selected_cases
+from querylab.bench.wsgi import WsgiClient
+from querylab.datasets import build_data
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("connection_kept_across_requests")]
+
+FEED_PAGE = results_model(PostFeedOut)
+
+
+def test_ninja_serves_the_optimized_feeds_rows_in_three_queries(django_assert_num_queries) -> None:
+    build_data("posts", 8)
+    with production_like():
+        client = WsgiClient()
+        _, optimized = client.get("/api/v1/optimized/post-feed/?limit=6")
+        with django_assert_num_queries(3):
+            status, ninja = client.get(reverse("bench-ninja:feed") + "?limit=6")
+
+    assert status == 200
+    page = FEED_PAGE.model_validate_json(ninja)
+    assert len(page.results) == 6  # type: ignore[attr-defined]
+    assert page == FEED_PAGE.model_validate_json(optimized)
+
+
+def test_a_bench_run_measures_every_tier_of_the_feed() -> None:
+    with production_like():
+        run = run_bench(selected_cases(["post-feed"]), [3], repeat=2)
+
+    found: dict[str, Any] = {s.tier: s for s in run.samples if s.surface == "api"}
+    expected = {"naive", "auto", "optimized", "values", "values-orjson", "cached", "ninja"}
+    if connection.vendor == "postgresql":
+        expected.add("db-json")
+    assert set(found) == expected
+    for tier, measured in found.items():
+        assert measured.status == 200, tier
+        assert measured.rows == 3, tier
+        assert len(measured.wall_ms) == len(measured.cpu_ms) == 2, tier
