@@ -5,7 +5,6 @@ case route."""
 from __future__ import annotations
 
 from http import HTTPStatus
-from typing import Any
 
 import orjson
 from django.http import HttpResponse, JsonResponse
@@ -35,15 +34,26 @@ class SerializedPostListAPI(CaseVariantMixin, APIView):
         return JsonResponse({"results": rows})
 
 
-class PostFeedDbJsonAPI(APIView):
-    """The feed as PostgreSQL builds it (`feed_tiers.post_feed_db_json`): the body is the
-    database's JSON, passed through unvalidated. A 404 problem on another database."""
+class FeedTierAPI(APIView):
+    """A rung of the feed's ladder past the ORM: `?limit=` in, the optimized feed's JSON out,
+    made by `body()`."""
 
     response_models = {"GET": {200: results_model(schemas.PostFeedOut)}}
     query_parameters = {"GET": query_parameters(LimitQuery)}
 
-    def get(self, request: Request, **url_kwargs: Any) -> HttpResponse:
+    def get(self, request: Request) -> HttpResponse:
         limit = LimitQuery.from_query(request.query_params).limit
+        return HttpResponse(self.body(limit), content_type="application/json")
+
+    def body(self, limit: int) -> bytes:
+        raise NotImplementedError
+
+
+class PostFeedDbJsonAPI(FeedTierAPI):
+    """The feed as PostgreSQL builds it (`feed_tiers.post_feed_db_json_rows`): the body is the
+    database's JSON, passed through unvalidated. A 404 problem on another database."""
+
+    def body(self, limit: int) -> bytes:
         try:
             rows = feed_tiers.post_feed_db_json_rows(limit=limit)
         except feed_tiers.NeedsPostgreSQLError:
@@ -52,50 +62,35 @@ class PostFeedDbJsonAPI(APIView):
                 "This endpoint needs PostgreSQL; this server runs another database.",
             ) from None
         report_rows(rows)
-        body = b'{"results":[' + ",".join(rows).encode() + b"]}"
-        return HttpResponse(body, content_type="application/json")
+        return b'{"results":[' + ",".join(rows).encode() + b"]}"
 
 
-class PostFeedCachedAPI(APIView):
+class PostFeedCachedAPI(FeedTierAPI):
     """The feed's bytes from the cache (`feed_cache.post_feed_cached`), invalidated by the
     content version: a warm request runs no query."""
 
-    response_models = {"GET": {200: results_model(schemas.PostFeedOut)}}
-    query_parameters = {"GET": query_parameters(LimitQuery)}
-
-    def get(self, request: Request) -> HttpResponse:
-        limit = LimitQuery.from_query(request.query_params).limit
+    def body(self, limit: int) -> bytes:
         cached = feed_cache.post_feed_cached(limit=limit)
         report_count(cached.rows)
-        return HttpResponse(cached.body, content_type="application/json")
+        return cached.body
 
 
-class PostFeedValuesAPI(APIView):
+class PostFeedValuesAPI(FeedTierAPI):
     """The feed from values() rows (`feed_tiers.post_feed_values`), validated and written by the
     TypedDict schema (`schemas.FEED_ROWS`): no model instance anywhere."""
 
-    response_models = {"GET": {200: results_model(schemas.PostFeedOut)}}
-    query_parameters = {"GET": query_parameters(LimitQuery)}
-
-    def get(self, request: Request) -> HttpResponse:
-        limit = LimitQuery.from_query(request.query_params).limit
+    def body(self, limit: int) -> bytes:
         rows = feed_tiers.post_feed_values(limit=limit)
         report_rows(rows)
-        page = schemas.FEED_ROWS.validate_python({"results": rows})
-        return HttpResponse(schemas.FEED_ROWS.dump_json(page), content_type="application/json")
+        return schemas.FEED_ROWS.dump_json(schemas.FEED_ROWS.validate_python({"results": rows}))
 
 
-class PostFeedValuesOrjsonAPI(APIView):
+class PostFeedValuesOrjsonAPI(FeedTierAPI):
     """The same values() rows written by orjson, unvalidated: the shape is whatever the selector
     built, so a test holds its bytes to the schema's (tests/api/test_feed_tiers.py)."""
 
-    response_models = {"GET": {200: results_model(schemas.PostFeedOut)}}
-    query_parameters = {"GET": query_parameters(LimitQuery)}
-
-    def get(self, request: Request) -> HttpResponse:
-        limit = LimitQuery.from_query(request.query_params).limit
+    def body(self, limit: int) -> bytes:
         rows = feed_tiers.post_feed_values(limit=limit)
         report_rows(rows)
         # OPT_UTC_Z: a UTC timestamp ends in `Z`, as Pydantic writes it.
-        body = orjson.dumps({"results": rows}, option=orjson.OPT_UTC_Z)
-        return HttpResponse(body, content_type="application/json")
+        return orjson.dumps({"results": rows}, option=orjson.OPT_UTC_Z)

@@ -16,15 +16,35 @@ from .wsgi import WsgiClient
 
 # First match wins: (what the code is, a piece of its file's path or of the function's name).
 GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("Django templates", ("django/template/", "django/utils/html", "django/utils/safestring")),
+    (
+        "Django templates and their filters",
+        (
+            "django/template/",
+            "django/utils/html",
+            "django/utils/safestring",
+            "django/utils/text",  # truncatechars
+            "django/utils/dateformat",
+            "django/utils/formats",
+            "django/utils/timezone",
+            "django/utils/translation",  # the date filter's month names, pluralize
+            "django/utils/functional",  # lazy translations
+            "asgiref/local",  # the active translation, per thread
+            "gettext",
+            "html/__init__",
+            "unicodedata",
+        ),
+    ),
+    ("URL reversing", ("django/urls/",)),
     ("SQL compilation", ("django/db/models/sql/", "django/db/models/expressions", "lookups")),
     ("model instances", ("django/db/models/base.py", "django/db/models/fields/")),
     ("query iteration and prefetching", ("django/db/models/query.py",)),
     ("timestamp decoding", ("datetime.py", "psycopg_any.py")),
-    ("psycopg", ("psycopg",)),
+    (
+        "the database driver",
+        ("psycopg", "sqlite3", "SQLiteCursorWrapper", "django/db/backends/", "django/db/utils"),
+    ),
     ("Pydantic", ("pydantic", "validate_python", "to_json", "dump_json")),
     ("DRF and middleware", ("rest_framework/", "django/core/handlers/", "middleware")),
-    ("garbage collection", ("gc.collect",)),
     ("the project's code", ("/blog/", "/core/", "/users/")),
 )
 

@@ -26,6 +26,16 @@ pytestmark = pytest.mark.django_db
 FEED_PAGE = results_model(PostFeedOut)
 
 
+def feed_with_microseconds() -> None:
+    """Feed rows, ties in time among them, and one timestamp with microseconds: what a
+    hand-made JSON writer gets wrong first."""
+    build_data("posts", 8)
+    odd = Post.objects.published().newest_first().first()
+    assert odd is not None
+    assert odd.published_at is not None
+    Post.objects.filter(pk=odd.pk).update(published_at=odd.published_at.replace(microsecond=120))
+
+
 def parsed(body: bytes) -> Any:
     return FEED_PAGE.model_validate_json(body)
 
@@ -48,11 +58,7 @@ def test_values_tier_returns_the_optimized_feed(client: Any) -> None:
 def test_values_tiers_write_the_optimized_endpoints_bytes(client: Any, tier: str) -> None:
     """Byte for byte: the TypedDict schema writes what PostFeedOut writes, and orjson (with
     OPT_UTC_Z) what Pydantic writes, microseconds and all."""
-    build_data("posts", 8)
-    odd = Post.objects.published().newest_first().first()
-    assert odd is not None
-    assert odd.published_at is not None
-    Post.objects.filter(pk=odd.pk).update(published_at=odd.published_at.replace(microsecond=120))
+    feed_with_microseconds()
 
     optimized = client.get("/api/v1/optimized/post-feed/", {"limit": 6})
     values = client.get(f"/api/v1/{tier}/feed/", {"limit": 6})
@@ -98,11 +104,7 @@ def test_database_json_is_the_optimized_endpoints_json_but_for_white_space(clien
     """Like against like: the same keys in the same order and the same strings (timestamps end
     in `Z`, microseconds written only when there are any), so the bench compares two ways of
     making one document. Ties in time and a timestamp with microseconds are in the data."""
-    build_data("posts", 8)
-    odd = Post.objects.published().newest_first().first()
-    assert odd is not None
-    assert odd.published_at is not None
-    Post.objects.filter(pk=odd.pk).update(published_at=odd.published_at.replace(microsecond=120))
+    feed_with_microseconds()
 
     optimized = client.get("/api/v1/optimized/post-feed/", {"limit": 6})
     database = client.get("/api/v1/db-json/feed/", {"limit": 6})

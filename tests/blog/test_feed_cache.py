@@ -9,7 +9,7 @@ from django.test import Client
 
 from blog.feed_cache import post_feed_cached
 from querylab.datasets import build_data
-from tests.blog.test_stats_invalidation import WRITE_PATHS, World, world  # noqa: F401 - fixture
+from tests.blog.test_stats_invalidation import WRITE_PATHS, World
 
 pytestmark = pytest.mark.django_db
 

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -10,7 +11,9 @@ from django.db import connection
 from django.urls import reverse
 
 from blog.schemas import PostFeedOut
+from config.env import database_config
 from core.case_api import results_model
+from querylab.bench.extras import connections_as
 from querylab.bench.run import production_like, run_bench, selected_cases
 from querylab.bench.wsgi import WsgiClient
 from querylab.datasets import build_data
@@ -47,3 +50,23 @@ def test_a_bench_run_measures_every_tier_of_the_feed() -> None:
         assert measured.status == 200, tier
         assert measured.rows == 3, tier
         assert len(measured.wall_ms) == len(measured.cpu_ms) == 2, tier
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)  # the bench closes and reopens connections: committed
+def test_the_pool_the_bench_measures_is_the_production_settings_pool() -> None:
+    build_data("posts", 3)
+    production = database_config(
+        "postgres://blog@localhost/blog", default_sqlite_path=Path(), pool=True, conn_max_age=60
+    )
+    with production_like(), connections_as("pool"):
+        status, _ = WsgiClient().get("/api/v1/optimized/post-list/?limit=3")
+        measured = dict(connection.settings_dict)
+        pooled = connection.pool is not None  # type: ignore[attr-defined]
+
+    assert status == 200
+    assert pooled
+    assert measured["OPTIONS"]["pool"] == production["OPTIONS"]["pool"]
+    for key in ("CONN_MAX_AGE", "CONN_HEALTH_CHECKS"):
+        assert measured[key] == production[key], key
+    assert connection.settings_dict["CONN_HEALTH_CHECKS"] is False  # the bench's own, back
