@@ -58,8 +58,8 @@ class Series:
     dashed: bool = False
 
 
-LINE_WIDTH, LINE_HEIGHT = 640, 360
-MARGIN_LEFT, MARGIN_RIGHT, MARGIN_TOP, MARGIN_BOTTOM = 70, 170, 30, 45
+LINE_WIDTH, LINE_HEIGHT = 760, 400
+MARGIN_LEFT, MARGIN_RIGHT, MARGIN_TOP, MARGIN_BOTTOM = 70, 230, 30, 45
 
 
 def line_chart(series: list[Series], *, title: str, x_label: str, y_label: str) -> str:

@@ -331,8 +331,10 @@ def _stats_target(run: BenchRun) -> Target:
     through = ratio(sample(run, "stats", "optimized"), sample(run, "stats", "cached"))
     cached = statistics.median(stats["cached_ms"])
     floor = stats.get("round_trip_ms") or []
+    in_round_trips = spread(round_ratios(stats["cached_ms"], floor)) if floor else None
     floor_text = (
-        f", of which a bare round trip to the cache (PING) is {statistics.median(floor):.3f} ms"
+        f", of which a bare round trip to the cache (PING) is {statistics.median(floor):.3f} ms:"
+        f" a hit costs {str(in_round_trips).replace('x ', ' ')} round trips, per round"
         if floor
         else " (a cache in this process: no round trip)"
     )
