@@ -37,6 +37,7 @@ SAME_ROWS = "tests/querylab/test_same_rows.py"
 PAGINATION = "tests/blog/test_pagination_walk.py"
 COLUMNS = "tests/querylab/test_columns.py"
 INVALIDATION = "tests/blog/test_stats_invalidation.py"
+FEED_CACHE = "tests/blog/test_feed_cache.py"
 VIEW_RACE = "tests/blog/test_view_counter_concurrency.py"
 SLUG_RACE = "tests/api/test_concurrent_writes.py"
 PAGE_COST = "tests/querylab/test_page_cost.py"
@@ -218,9 +219,38 @@ MUTATIONS = [
     Mutation(
         "stats: comments no longer move the stats on",
         "blog/signals.py",
-        "COUNTED = (Post, Comment, User, Tag)",
-        "COUNTED = (Post, User, Tag)",
+        "SHOWN = (Post, Comment, User, Tag, Profile, Category)",
+        "SHOWN = (Post, User, Tag, Profile, Category)",
         (INVALIDATION,),
+    ),
+    Mutation(
+        "feed cache: a profile's location no longer moves the feed on",
+        "blog/signals.py",
+        "SHOWN = (Post, Comment, User, Tag, Profile, Category)",
+        "SHOWN = (Post, Comment, User, Tag, Category)",
+        (FEED_CACHE,),
+    ),
+    Mutation(
+        "feed cache: the bulk retitle does not invalidate",
+        "blog/services.py",
+        "        invalidate_content()  # bulk_update() sends no signals; the cached feed shows"
+        " titles\n",
+        "",
+        (FEED_CACHE,),
+    ),
+    Mutation(
+        "stats cache: a version series restarts at 1 after a flush",
+        "blog/content_version.py",
+        "    return time.time_ns()\n",
+        "    return 1\n",
+        ("tests/blog/test_stats_cache.py",),
+    ),
+    Mutation(
+        "post-feed: defer the body only, fetching every other column again",
+        "blog/selectors/pairs.py",
+        "        .only(*FEED_POST_FIELDS)\n",
+        '        .defer("body")\n',
+        ("tests/blog/test_feed_columns.py",),
     ),
     Mutation(
         "stats: the bulk publish does not invalidate",
