@@ -69,8 +69,8 @@ MUTATIONS = [
     Mutation(
         "feed: no select_related chain",
         "blog/selectors/pairs.py",
-        '        .select_related("author__profile", "category")\n        .defer("body")',
-        '        .defer("body")',
+        '        .select_related("author__profile", "category")\n        .only(*FEED_POST_FIELDS)',
+        '        .only("id", "title", "slug", "published_at", "author", "category")',
         (COUNTS,),
     ),
     Mutation(
@@ -83,8 +83,8 @@ MUTATIONS = [
     Mutation(
         "feed: comment authors not joined in the Prefetch",
         "blog/selectors/pairs.py",
-        'recent = Comment.objects.select_related("author").newest_first()',
-        "recent = Comment.objects.newest_first()",
+        '        Comment.objects.select_related("author")\n        .only(*FEED_COMMENT_FIELDS)',
+        '        Comment.objects.only("id", "body", "created_at", "post", "author")',
         (COUNTS,),
     ),
     Mutation(
@@ -209,9 +209,9 @@ MUTATIONS = [
         (COLUMNS,),
     ),
     Mutation(
-        "feed: defer('body') removed",
+        "feed: only() removed, every column fetched",
         "blog/selectors/pairs.py",
-        '        .defer("body")  # the card never shows it\n',
+        "        .only(*FEED_POST_FIELDS)\n",
         "",
         (COLUMNS,),
     ),
