@@ -101,14 +101,20 @@ def _postmaster() -> int | None:
     return _parent(backend)
 
 
-def _redis_server() -> int | None:
+def redis_client() -> Any | None:
+    """The Redis client behind the default cache (django-redis), or None for another cache."""
     client_of: Callable[..., Any] | None = getattr(
         getattr(cache, "client", None), "get_client", None
     )
-    if client_of is None:  # not django-redis
+    return None if client_of is None else client_of(write=False)
+
+
+def _redis_server() -> int | None:
+    client = redis_client()
+    if client is None:  # not django-redis
         return None
     try:
-        pid = int(client_of(write=False).info("server")["process_id"])
+        pid = int(client.info("server")["process_id"])
     except Exception:  # no Redis, or one that does not say: no figure
         return None
     return pid if on_cpu_ns(pid) is not None else None

@@ -20,7 +20,6 @@ from contextlib import contextmanager
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import connection
 from rest_framework.renderers import JSONRenderer
 
@@ -31,6 +30,7 @@ from blog.stats import stats_cached_json, stats_optimized
 from core.params import raised_limit_cap
 from core.postgresql.pool import pool_options
 
+from ..clocks import redis_client
 from ..registry import CASES, PageTarget
 from .profiles import profile_requests
 from .run import fresh_data
@@ -95,10 +95,9 @@ def stats_comparison(posts: int, *, repeat: int) -> dict[str, Any]:
 
 def _round_trip() -> Callable[[], Any] | None:
     """A bare round trip to the cache's server (django-redis), or None for a cache in process."""
-    client_of = getattr(getattr(cache, "client", None), "get_client", None)
-    if client_of is None:
+    client = redis_client()
+    if client is None:
         return None
-    client = client_of(write=False)
     ping: Callable[[], Any] = client.ping
     return ping
 
