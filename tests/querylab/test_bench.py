@@ -247,6 +247,29 @@ def test_the_page_compares_with_the_run_before(made_up_run: BenchRun) -> None:
     assert "| post-list naive / optimized | 4.0x [4.0-4.0] | 8.0x [8.0-8.0] | **no** |" in page
 
 
+def test_a_ratio_over_one_round_trip_is_compared_in_round_trips_too(
+    made_up_run: BenchRun,
+) -> None:
+    """The stats hit is one round trip to Redis: when the machine's round trip moves between
+    runs, the ratio moves with it, and the page says whether the hit in round trips agrees."""
+    made_up_run.extras["stats"]["round_trip_ms"] = [0.1, 0.1, 0.1]
+    before = BenchRun.from_json(made_up_run.to_json())
+    before.extras["stats"]["cached_ms"] = [0.4, 0.4, 0.4]
+    before.extras["stats"]["round_trip_ms"] = [0.2, 0.2, 0.2]
+
+    page = markdown_page([made_up_run], previous=[before])
+
+    assert (
+        "| stats computed / cached hit, called directly | 25.0x [25.0-25.0] | 12.5x [12.5-12.5] "
+        "| **no**: its floor moved (a round trip to the cache 0.100 ms, a round trip to the "
+        "cache 0.200 ms before); a hit in round trips, 2.0 [2.0-2.0] and 2.0 [2.0-2.0]: yes |"
+    ) in page
+
+    before.extras["stats"]["round_trip_ms"] = [0.1, 0.1, 0.1]
+    page = markdown_page([made_up_run], previous=[before])
+    assert "a hit in round trips, 2.0 [2.0-2.0] and 4.0 [4.0-4.0]: no |" in page
+
+
 def test_the_load_section_says_whether_writes_were_lost(made_up_run: BenchRun) -> None:
     def loadtest(unmatched: dict[str, Any]) -> dict[str, Any]:
         figures = {"requests_per_second": 10.0, "p50_ms": 5.0, "p99_ms": 9.0, "failures": 0}
