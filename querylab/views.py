@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Annotated, Any
 
 from django.http import (
@@ -22,6 +23,7 @@ from core.cases import Surface
 from core.params import DEFAULT_LIMIT, MAX_LIMIT, InvalidParameterError, QueryParams, whole_number
 
 from .charts import Bar, bar_chart
+from .latency_proxy import database_latency, latency_refused
 from .measure import Measurement, measure_case
 from .registry import CASES, CASES_BY_SLUG, SURFACES, VARIANTS, AnyCase, PageTarget
 
@@ -92,9 +94,27 @@ def _entry(case: AnyCase) -> dict[str, Any]:
     return {"case": case, "urls": case_urls(case, case.target(DEFAULT_LIMIT))}
 
 
+# Round trips the lab can put between Django and PostgreSQL (querylab.latency_proxy): loopback,
+# a database in the same zone, another zone, another region. 5 ms keeps a naive pass of the
+# lab's query budget to seconds.
+LAB_LATENCIES_MS: tuple[float, ...] = (0, 0.5, 1, 5)
+
+
 class LabQuery(QueryParams):
     n: Annotated[int, whole_number(1, MAX_LIMIT)] = DEFAULT_LIMIT  # rows for both variants
     via: Surface | None = None
+    latency: float = 0  # ms a round trip to the database, one of LAB_LATENCIES_MS
+
+
+def _lab_latency(query: LabQuery) -> float:
+    """The round trip asked for, when this database can be put across a network."""
+    if query.latency not in LAB_LATENCIES_MS:
+        choices = ", ".join(f"{ms:g}" for ms in LAB_LATENCIES_MS)
+        raise InvalidParameterError(f"latency must be one of: {choices} (milliseconds)")
+    refused = latency_refused() if query.latency else None
+    if refused:
+        raise InvalidParameterError(refused)
+    return query.latency
 
 
 def case_lab(request: HttpRequest, slug: str) -> HttpResponseBase:
@@ -106,6 +126,7 @@ def case_lab(request: HttpRequest, slug: str) -> HttpResponseBase:
     cap = lab_n_cap(case)
     n = min(asked, cap)
 
+    latency = _lab_latency(query)
     surfaces = case.surfaces
     via = query.via or surfaces[0]
     if via not in surfaces:
@@ -121,6 +142,8 @@ def case_lab(request: HttpRequest, slug: str) -> HttpResponseBase:
         "time_budget": LAB_TIME_BUDGET_SECONDS,
         "via": via,
         "surfaces": surfaces,
+        "latency": latency,
+        "latencies": () if latency_refused() else LAB_LATENCIES_MS,
         "sources": _sources(case),
         "results_slot": RESULTS_SLOT,
     }
@@ -152,15 +175,16 @@ def _streamed_case_page(
     page = render_to_string("querylab/case.html", {**context, "measuring": True}, request)
     before, after = page.split(RESULTS_SLOT, 1)
     yield before
-    measured = measure_case(
-        case,
-        target,
-        limit=n,
-        surface=via,
-        user=user,
-        time_budget_seconds=LAB_TIME_BUDGET_SECONDS,
-        auto=True,
-    )
+    with _across_network(context["latency"]) as round_trip:
+        measured = measure_case(
+            case,
+            target,
+            limit=n,
+            surface=via,
+            user=user,
+            time_budget_seconds=LAB_TIME_BUDGET_SECONDS,
+            auto=True,
+        )
     naive, optimized = measured["naive"], measured["optimized"]
     # The auto tier, where the case has one, between the two: the naive code, batched.
     columns = tuple(measured[tier] for tier in ("naive", "auto", "optimized") if tier in measured)
@@ -171,9 +195,21 @@ def _streamed_case_page(
         "auto": measured.get("auto"),
         "ratios": _ratios(naive, optimized),
         "chart": mark_safe(_chart(case, columns)),  # noqa: S308 - built with escape()
+        "round_trip_ms": round_trip,
     }
     yield render_to_string("querylab/_case_results.html", results, request)
     yield after
+
+
+@contextmanager
+def _across_network(latency: float) -> Iterator[float | None]:
+    """The database through the latency proxy for the block, with its measured round trip; or
+    as it is (None)."""
+    if not latency:
+        yield None
+        return
+    with database_latency(latency) as round_trip:
+        yield round_trip
 
 
 def _sources(case: AnyCase) -> list[tuple[str, str]]:

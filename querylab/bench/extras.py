@@ -31,6 +31,7 @@ from core.params import raised_limit_cap
 from core.postgresql.pool import pool_options
 
 from ..clocks import redis_client
+from ..latency_proxy import database_latency, measured_round_trip_ms
 from ..registry import CASES, PageTarget
 from .profiles import profile_requests
 from .run import fresh_data
@@ -175,6 +176,56 @@ def connections_as(config: str) -> Iterator[None]:
         if config == "pool":
             connection.close_pool()  # type: ignore[attr-defined]  # PostgreSQL's wrapper
         settings_dict.update(saved)
+
+
+# The main read cases, each a different shape of N+1: a page of cards, a plain list, one row
+# with its children.
+LATENCY_CASES = ("post-feed", "post-list", "post-detail")
+
+
+def latency_comparison(latencies: list[float], *, rows: int, repeat: int) -> dict[str, Any]:
+    """Naive and optimized JSON endpoints of the main read cases at `rows` rows, with the
+    database directly on loopback (latency 0) and through the latency proxy at each other
+    latency (querylab.latency_proxy), on persistent connections, in rotated rounds."""
+    if connection.vendor != "postgresql":
+        return {}
+    client = WsgiClient()
+    results: dict[str, Any] = {"rows": rows, "cases": {}}
+    with raised_limit_cap(rows):
+        for slug in LATENCY_CASES:
+            case = next(case for case in CASES if case.slug == slug)
+            fresh_data(case.scale, rows)
+            target = case.target(rows)
+            runs = {
+                variant: _getter(client, case.url("api", variant, target, limit=rows))
+                for variant in ("naive", "optimized")
+            }
+            measured = []
+            for latency in latencies:
+                with _through(latency) as round_trip:
+                    timings = _rounds(runs, repeat=repeat, wall=True)
+                measured.append({"set_ms": latency, "round_trip_ms": round_trip, **timings})
+            results["cases"][slug] = measured
+    return results
+
+
+@contextmanager
+def _through(latency: float) -> Iterator[float]:
+    """The database as it is (latency 0), or through the proxy; the round trip measured."""
+    if latency == 0:
+        yield measured_round_trip_ms()
+        return
+    with database_latency(latency) as round_trip:
+        yield round_trip
+
+
+def _getter(client: WsgiClient, url: str) -> Callable[[], Any]:
+    def get() -> None:
+        status, _ = client.get(url, keep_body=False)
+        if status != 200:
+            raise RuntimeError(f"{url} answered {status}")
+
+    return get
 
 
 def feed_profiles(rows: int = 100) -> dict[str, Any]:

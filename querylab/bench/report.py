@@ -24,6 +24,7 @@ from .figures import (
     spread,
     targets,
 )
+from .latency import latency_section
 from .run import BenchRun, Sample
 
 NOT_MEASURED = "n/a"
@@ -158,6 +159,7 @@ def markdown_page(
     chart_path: str | None = None,
     loadtest: dict[str, Any] | None = None,
     previous: list[BenchRun] | None = None,
+    latency_chart_path: str | None = None,
 ) -> str:
     n = headline_size(runs[0])
     out = [
@@ -213,15 +215,7 @@ def markdown_page(
         )
     out += ["", "## The feed, tier by tier", "", *_ladder(runs)]
     out += ["", "## DRF against Pydantic, the same posts", "", *_serializers(runs)]
-    connections = [run for run in runs if run.extras.get("connections")]
-    if connections:
-        out += ["", "## Persistent connections against the production pool", ""]
-        out += _connections(connections)
-    profiled = [run for run in runs if run.extras.get("profiles")]
-    if profiled:
-        out += ["", "## Where the optimized feed's time goes", "", *_profiles(profiled)]
-    if loadtest:
-        out += ["", "## Under load", "", *_loadtest_section(loadtest)]
+    out += _measured_beside(runs, loadtest=loadtest, latency_chart_path=latency_chart_path)
     out += ["", "## Every case, every size", ""]
     for run in runs:
         out += [
@@ -254,6 +248,26 @@ def markdown_page(
         "",
     ]
     return "\n".join(out)
+
+
+def _measured_beside(
+    runs: list[BenchRun], *, loadtest: dict[str, Any] | None, latency_chart_path: str | None
+) -> list[str]:
+    """The sections measured beside the cases' rounds, for the runs that have them."""
+    out: list[str] = []
+    connections = [run for run in runs if run.extras.get("connections")]
+    if connections:
+        out += ["", "## Persistent connections against the production pool", ""]
+        out += _connections(connections)
+    across = latency_section(runs, chart_path=latency_chart_path)
+    if across:
+        out += ["", "## The database across a network", "", *across]
+    profiled = [run for run in runs if run.extras.get("profiles")]
+    if profiled:
+        out += ["", "## Where the optimized feed's time goes", "", *_profiles(profiled)]
+    if loadtest:
+        out += ["", "## Under load", "", *_loadtest_section(loadtest)]
+    return out
 
 
 def _target_value(target: Target) -> str:

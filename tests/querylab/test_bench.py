@@ -17,6 +17,7 @@ from django.http import QueryDict
 
 from core.params import MAX_LIMIT, InvalidParameterError, LimitQuery, raised_limit_cap
 from querylab.bench.figures import ratio, targets
+from querylab.bench.latency import latency_chart
 from querylab.bench.report import (
     README_END,
     README_START,
@@ -270,6 +271,32 @@ def test_a_ratio_over_one_round_trip_is_compared_in_round_trips_too(
     assert "a hit in round trips, 2.0 [2.0-2.0] and 4.0 [4.0-4.0]: no |" in page
 
 
+def test_the_latency_section_gives_the_ratio_against_the_round_trip(
+    made_up_run: BenchRun,
+) -> None:
+    made_up_run.extras["latency"] = {
+        "rows": 25,
+        "cases": {
+            "post-list": [
+                {"set_ms": 0, "round_trip_ms": 0.1, "naive": [10.0, 12.0], "optimized": [2.0] * 2},
+                {"set_ms": 5, "round_trip_ms": 5.2, "naive": [260.0] * 2, "optimized": [7.0, 8.0]},
+            ]
+        },
+    }
+
+    page = markdown_page([made_up_run], latency_chart_path="benchmarks/latency.svg")
+    chart = latency_chart([made_up_run])
+
+    assert "## The database across a network" in page
+    assert "![naive / optimized against the round trip](benchmarks/latency.svg)" in page
+    assert "| `post-list` | 0 ms | 0.10 ms | 11.0 | 2.0 | 5.5x [5.2-5.8] |" in page
+    assert "| `post-list` | 5 ms | 5.20 ms | 260.0 | 7.5 | 34.8x [33.7-36.0] |" in page
+    assert "post-list" in chart
+    assert "no data" not in chart
+    del made_up_run.extras["latency"]
+    assert "## The database across a network" not in markdown_page([made_up_run])
+
+
 def test_the_load_section_says_whether_writes_were_lost(made_up_run: BenchRun) -> None:
     def loadtest(unmatched: dict[str, Any]) -> dict[str, Any]:
         figures = {"requests_per_second": 10.0, "p50_ms": 5.0, "p99_ms": 9.0, "failures": 0}
@@ -340,7 +367,9 @@ def test_the_published_page_is_what_the_committed_runs_give() -> None:
 
 def test_the_command_end_to_end_on_a_database_of_its_own(tmp_path: Path) -> None:
     env: dict[str, Any] = {
-        k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DATABASE_URL", "DATABASE_REPLICA_URLS", "REDIS_URL"}
     }
     env["DJANGO_SETTINGS_MODULE"] = "config.settings.test"
 

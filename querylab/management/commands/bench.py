@@ -27,6 +27,18 @@ def _sizes(text: str) -> list[int]:
     return sizes
 
 
+def _latencies(text: str) -> list[float]:
+    try:
+        latencies = sorted({float(part) for part in text.split(",") if part.strip()})
+    except ValueError:
+        raise CommandError(
+            f"--latencies takes milliseconds separated by commas, not {text!r}"
+        ) from None
+    if not latencies or latencies[0] < 0:
+        raise CommandError("--latencies needs at least one round trip of 0 ms or more")
+    return latencies
+
+
 class Command(BaseCommand):
     help = (
         "Measure every case's naive and optimized variants (and the tiers past the ORM) at "
@@ -50,6 +62,14 @@ class Command(BaseCommand):
         )
         parser.add_argument(
             "--export-rows", type=int, default=100_000, help="rows for the export memory figure"
+        )
+        parser.add_argument(
+            "--latencies",
+            default="0,0.5,1,5",
+            help="round trips in ms to put between Django and PostgreSQL (0: direct)",
+        )
+        parser.add_argument(
+            "--latency-rows", type=int, default=25, help="rows for the latency figure"
         )
         parser.add_argument(
             "--no-extras", action="store_true", help="skip the serializer and memory figures"
@@ -84,6 +104,11 @@ class Command(BaseCommand):
                 )
                 run.extras["connections"] = extras.connection_comparison(options["repeat"])
                 run.extras["profiles"] = extras.feed_profiles()
+                run.extras["latency"] = extras.latency_comparison(
+                    _latencies(options["latencies"]),
+                    rows=options["latency_rows"],
+                    repeat=options["repeat"],
+                )
         if not options["no_extras"]:
             self.stderr.write(
                 f"Export memory, {options['export_rows']:,} rows, one process per variant..."

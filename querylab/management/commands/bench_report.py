@@ -9,6 +9,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from querylab.bench.latency import latency_chart, latency_runs
 from querylab.bench.report import markdown_page, readme_block, replace_readme_block, time_chart
 from querylab.bench.run import BenchRun
 
@@ -23,6 +24,7 @@ class Command(BaseCommand):
         parser.add_argument("runs", nargs="+", type=Path, help="JSON files written by bench --json")
         parser.add_argument("--markdown", type=Path, default=Path("docs/benchmarks.md"))
         parser.add_argument("--svg", type=Path, default=Path("docs/benchmarks/post-feed.svg"))
+        parser.add_argument("--latency-svg", type=Path, default=Path("docs/benchmarks/latency.svg"))
         parser.add_argument("--readme", type=Path, default=Path("README.md"))
         parser.add_argument(
             "--loadtest",
@@ -46,22 +48,27 @@ class Command(BaseCommand):
             previous = [BenchRun.from_json(path.read_text()) for path in earlier if path.exists()]
         except (OSError, ValueError, TypeError, KeyError) as error:
             raise CommandError(f"cannot read a bench run: {error}") from None
-        markdown, svg, readme = (base / options[key] for key in ("markdown", "svg", "readme"))
+        markdown, svg, latency_svg, readme = (
+            base / options[key] for key in ("markdown", "svg", "latency_svg", "readme")
+        )
         loadtest_path = base / options["loadtest"]
         try:
             loadtest = json.loads(loadtest_path.read_text()) if loadtest_path.exists() else None
         except ValueError as error:
             raise CommandError(f"cannot read {options['loadtest']}: {error}") from None
-        chart = (
-            svg.relative_to(markdown.parent).as_posix()
-            if svg.is_relative_to(markdown.parent)
-            else str(svg)
-        )
         wanted = {
-            markdown: markdown_page(runs, chart_path=chart, loadtest=loadtest, previous=previous),
+            markdown: markdown_page(
+                runs,
+                chart_path=_relative(svg, markdown),
+                loadtest=loadtest,
+                previous=previous,
+                latency_chart_path=_relative(latency_svg, markdown) if latency_runs(runs) else None,
+            ),
             svg: time_chart(runs) + "\n",
             readme: replace_readme_block(readme.read_text(), readme_block(runs)),
         }
+        if latency_runs(runs):
+            wanted[latency_svg] = latency_chart(runs) + "\n"
         stale = [
             path for path, text in wanted.items() if not path.exists() or path.read_text() != text
         ]
@@ -75,3 +82,10 @@ class Command(BaseCommand):
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(wanted[path])
             self.stdout.write(f"wrote {path.relative_to(base)}")
+
+
+def _relative(path: Path, page: Path) -> str:
+    """How the page links to `path`: relative when it sits beside or below the page."""
+    if path.is_relative_to(page.parent):
+        return path.relative_to(page.parent).as_posix()
+    return str(path)
