@@ -15,6 +15,7 @@ from typing import NamedTuple
 from django.core.cache import cache
 
 from core.case_api import adapter_for, results_model
+from core.replicas import pinned_to_primary
 
 from .content_version import content_version
 from .schemas import PostFeedOut
@@ -44,6 +45,9 @@ def post_feed_cached(*, limit: int) -> CachedFeed:
 
 def _computed(limit: int) -> CachedFeed:
     adapter = adapter_for(results_model(PostFeedOut))
-    rows = list(post_feed_optimized(limit=limit))
+    # From the primary: a replica behind the version just read would store the past under the
+    # present's key, until the next change (core/replicas.py).
+    with pinned_to_primary():
+        rows = list(post_feed_optimized(limit=limit))
     page = adapter.validate_python({"results": rows}, from_attributes=True)
     return CachedFeed(rows=len(rows), body=adapter.dump_json(page, by_alias=True))

@@ -22,6 +22,7 @@ from typing import NamedTuple
 from django.core.cache import cache
 from django.db.models import Count, Q
 
+from core.replicas import pinned_to_primary
 from users.models import User
 
 from .choices import PostStatus
@@ -96,7 +97,10 @@ class CachedStats(NamedTuple):
 
 
 def _computed() -> CachedStats:
-    numbers = stats_optimized()
+    # From the primary: a replica behind the version just read would store the past under the
+    # present's key, until the next change (core/replicas.py).
+    with pinned_to_primary():
+        numbers = stats_optimized()
     return CachedStats(posts=numbers.totals.posts, body=STATS.dump_json(numbers))
 
 

@@ -59,6 +59,14 @@ def _validate_database_url(value: str) -> str:
     return value
 
 
+def _validate_replica_urls(values: list[str]) -> list[str]:
+    for value in values:
+        _validate_database_url(value)
+        if urlsplit(value).scheme not in POSTGRES_SCHEMES:
+            raise ValueError("each replica must be a postgres:// URL (a streaming replica)")
+    return values
+
+
 def _validate_redis_url(value: str) -> str:
     scheme = urlsplit(value).scheme
     if scheme not in REDIS_SCHEMES:
@@ -100,6 +108,9 @@ DatabaseUrl = Annotated[str, AfterValidator(_validate_database_url)]
 RedisUrl = Annotated[str, AfterValidator(_validate_redis_url)]
 CommaList = Annotated[list[str], BeforeValidator(_split_commas)]
 Rate = Annotated[str, AfterValidator(_validate_rate)]
+ReplicaUrls = Annotated[
+    list[str], BeforeValidator(_split_commas), AfterValidator(_validate_replica_urls)
+]
 EmailUrl = Annotated[SecretStr, AfterValidator(_validate_email_url)]
 
 
@@ -112,6 +123,11 @@ class Environment(BaseModel):
 
     DATABASE_URL: DatabaseUrl | None = None
     REDIS_URL: RedisUrl | None = None
+    # Streaming replicas of DATABASE_URL, comma-separated: reads go to them (core/replicas.py).
+    DATABASE_REPLICA_URLS: ReplicaUrls = []
+    # How long after a write that client's reads stay on the primary: longer than the replicas
+    # ever lag, or a client may not see their own write.
+    DATABASE_REPLICA_PIN_SECONDS: Annotated[float, Field(ge=0, le=3600)] = 10.0
     DJANGO_SECRET_KEY: SecretStr | None = None
     DJANGO_ALLOWED_HOSTS: CommaList = []
     DJANGO_INTERNAL_IPS: CommaList = ["127.0.0.1", "::1"]
@@ -126,6 +142,15 @@ class Environment(BaseModel):
     # client sent before them): the throttle takes the client's address from the entry the
     # outermost one wrote. 0, the default, trusts no header and uses the connection's address.
     DJANGO_NUM_PROXIES: Annotated[int, Field(ge=0, le=10)] = 0
+
+    def check_replicas(self) -> None:
+        """Replicas need a PostgreSQL primary to replicate."""
+        if self.DATABASE_REPLICA_URLS and (
+            self.DATABASE_URL is None or urlsplit(self.DATABASE_URL).scheme not in POSTGRES_SCHEMES
+        ):
+            raise EnvironmentConfigError(
+                "DATABASE_REPLICA_URLS: replicas need DATABASE_URL to be their PostgreSQL primary"
+            )
 
     def require(self, *names: str, why: str) -> None:
         """Stop start-up if any of `names` is unset."""
@@ -183,6 +208,29 @@ def database_config(
     if is_postgres and pool:
         config.setdefault("OPTIONS", {})["pool"] = pool_options()
     return config
+
+
+def replica_databases(
+    env: Environment, *, pool: bool, conn_max_age: int
+) -> dict[str, dict[str, Any]]:
+    """`replica_1`, `replica_2`, ... from DATABASE_REPLICA_URLS, configured like the primary.
+
+    In tests a replica reads the primary's test database under its own name (`TEST.MIRROR`):
+    it replicates the whole server, the test database included, so none is created on it.
+    """
+    env.check_replicas()
+    replicas = {}
+    for number, url in enumerate(env.DATABASE_REPLICA_URLS, start=1):
+        config = database_config(
+            url, default_sqlite_path=Path(), pool=pool, conn_max_age=conn_max_age
+        )
+        config["TEST"] = {"MIRROR": "default"}
+        config.setdefault("OPTIONS", {}).update(
+            # A replica that does not answer is skipped (core/replicas.py), after this long.
+            {"connect_timeout": 2}
+        )
+        replicas[f"replica_{number}"] = config
+    return replicas
 
 
 def cache_config(redis_url: str | None, *, key_prefix: str) -> dict[str, Any]:

@@ -40,6 +40,8 @@ INVALIDATION = "tests/blog/test_stats_invalidation.py"
 FEED_CACHE = "tests/blog/test_feed_cache.py"
 VIEW_RACE = "tests/blog/test_view_counter_concurrency.py"
 SLUG_RACE = "tests/api/test_concurrent_writes.py"
+REPLICA_TESTS = "tests/config/test_replicas.py"
+LATENCY_TESTS = "tests/querylab/test_latency_proxy.py"
 PAGE_COST = "tests/querylab/test_page_cost.py"
 RELATIONS = "tests/querycheck/test_relations.py"
 SUGGESTIONS = "tests/querylab/test_fix_suggestions.py"
@@ -341,6 +343,47 @@ MUTATIONS = [
         "            and len(rows) >= 2**62\n",
         ("tests/querylab/test_auto_tier.py",),
     ),
+    # Read replicas (core/replicas.py), against the real replica make mutation starts.
+    Mutation(
+        "replicas: a writer's later reads not pinned",
+        "core/replicas.py",
+        "        token = _pinned.set(writes or _cookie_pins(request))",
+        "        token = _pinned.set(writes)",
+        (REPLICA_TESTS,),
+        postgres=True,
+    ),
+    Mutation(
+        "replicas: reads inside a transaction sent to a replica",
+        "core/replicas.py",
+        "        if _pinned.get() or connections[DEFAULT_DB_ALIAS].in_atomic_block:",
+        "        if _pinned.get():",
+        (REPLICA_TESTS,),
+        postgres=True,
+    ),
+    Mutation(
+        "replicas: the cached stats filled from a replica that is behind",
+        "blog/stats.py",
+        "    with pinned_to_primary():\n        numbers = stats_optimized()",
+        "    if True:\n        numbers = stats_optimized()",
+        (REPLICA_TESTS,),
+        postgres=True,
+    ),
+    Mutation(
+        "replicas: a replica that is down not skipped",
+        "core/replicas.py",
+        "    except OperationalError as error:",
+        "    except ZeroDivisionError as error:",
+        (REPLICA_TESTS,),
+        postgres=True,
+    ),
+    # The latency proxy (querylab/latency_proxy.py): a delay that is not added.
+    Mutation(
+        "latency proxy: no delay",
+        "querylab/latency_proxy.py",
+        "    one_way = round_trip_ms / 2000",
+        "    one_way = 0.0",
+        (LATENCY_TESTS,),
+    ),
     # A race only PostgreSQL can stage: two INSERTs of one slug.
     Mutation(
         "slugs: no retry when a concurrent write took the slug",
@@ -394,6 +437,7 @@ def environment(copy: Path, *, postgres: bool) -> dict[str, str]:
     if not postgres:
         env.pop("DATABASE_URL", None)
         env.pop("REDIS_URL", None)
+        env.pop("DATABASE_REPLICA_URLS", None)  # replicas need their PostgreSQL primary
     return env
 
 

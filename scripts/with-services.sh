@@ -7,6 +7,9 @@
 # locally installed binaries, on a free loopback port, with its data in a temporary folder, and
 # stopped (and its folder removed) when the command ends, also when it fails or is interrupted.
 # PostgreSQL's binaries are looked for in $PG_BIN, /usr/lib/postgresql/*/bin, then on PATH.
+#
+# WITH_REPLICA=1 also starts a streaming replica of that PostgreSQL (pg_basebackup -R, hot
+# standby) and exports DATABASE_REPLICA_URLS, unless that is set already (make test-services).
 set -euo pipefail
 
 if (($# == 0)); then
@@ -16,9 +19,17 @@ fi
 
 workdir=$(mktemp -d -t orm-reference-services.XXXXXX)
 pg_ctl_cmd=()
+replica_ctl_cmd=()
 redis_pidfile=""
+# Set by start_postgres, for start_replica.
+pg_bin=""
+pg_port=""
+as_postgres=()
 
 cleanup() {
+  if ((${#replica_ctl_cmd[@]})); then
+    "${replica_ctl_cmd[@]}" stop -m immediate >/dev/null 2>&1 || true
+  fi
   if ((${#pg_ctl_cmd[@]})); then
     "${pg_ctl_cmd[@]}" stop -m immediate >/dev/null 2>&1 || true
   fi
@@ -56,7 +67,7 @@ find_pg_bin() {
 }
 
 start_postgres() {
-  local bin port data socket as_postgres=()
+  local bin port data socket
   if ! bin=$(find_pg_bin); then
     log "error: PostgreSQL server binaries (initdb, pg_ctl) not found. Install them" \
       "(Debian: apt-get install postgresql), set PG_BIN to their folder, or set DATABASE_URL."
@@ -90,6 +101,33 @@ start_postgres() {
   "${as_postgres[@]}" "$bin/createdb" --host=127.0.0.1 --port="$port" --username=postgres orm_reference
   export DATABASE_URL="postgres://postgres@127.0.0.1:$port/orm_reference"
   log "PostgreSQL $("$bin/postgres" --version | awk '{print $3}') on 127.0.0.1:$port"
+  pg_bin=$bin
+  pg_port=$port
+}
+
+start_replica() {
+  local port data=$workdir/replica
+  if [[ -z $pg_port ]]; then
+    log "error: WITH_REPLICA=1 needs the PostgreSQL this script starts (DATABASE_URL is set):" \
+      "set DATABASE_REPLICA_URLS to a streaming replica of it, or unset DATABASE_URL."
+    exit 1
+  fi
+  port=$(free_port)
+  # A copy of the primary that follows its WAL: -R writes standby.signal and the connection
+  # back to the primary. initdb's trust rules allow replication connections from 127.0.0.1.
+  "${as_postgres[@]}" "$pg_bin/pg_basebackup" --host=127.0.0.1 --port="$pg_port" \
+    --username=postgres --pgdata="$data" --write-recovery-conf --wal-method=stream \
+    --checkpoint=fast >"$workdir/basebackup.log" 2>&1 || {
+    cat "$workdir/basebackup.log" >&2
+    exit 1
+  }
+  replica_ctl_cmd=("${as_postgres[@]}" "$pg_bin/pg_ctl" --pgdata="$data")
+  "${replica_ctl_cmd[@]}" start --wait --log="$workdir/replica.log" --options="-c listen_addresses=127.0.0.1 -p $port -k $workdir/postgres-socket -c hot_standby=on -c fsync=off" >/dev/null || {
+    cat "$workdir/replica.log" >&2
+    exit 1
+  }
+  export DATABASE_REPLICA_URLS="postgres://postgres@127.0.0.1:$port/orm_reference"
+  log "PostgreSQL streaming replica on 127.0.0.1:$port"
 }
 
 start_redis() {
@@ -117,6 +155,9 @@ start_redis() {
 }
 
 if [[ -z ${DATABASE_URL:-} ]]; then start_postgres; else log "using DATABASE_URL from the environment"; fi
+if [[ ${WITH_REPLICA:-} == 1 ]]; then
+  if [[ -z ${DATABASE_REPLICA_URLS:-} ]]; then start_replica; else log "using DATABASE_REPLICA_URLS from the environment"; fi
+fi
 if [[ -z ${REDIS_URL:-} ]]; then start_redis; else log "using REDIS_URL from the environment"; fi
 
 # Not exec: the trap must still run to stop the servers once the command ends.

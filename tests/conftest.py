@@ -71,6 +71,10 @@ def _on_postgres() -> bool:
     return "postgresql" in settings.DATABASES["default"]["ENGINE"]  # core.postgresql
 
 
+def _with_replica() -> bool:
+    return _on_postgres() and any(alias.startswith("replica_") for alias in settings.DATABASES)
+
+
 def _on_redis() -> bool:
     return "django_redis" in settings.CACHES["default"]["BACKEND"]
 
@@ -87,6 +91,11 @@ def pytest_configure(config: pytest.Config) -> None:
         for problem, ok in [
             ("DATABASE_URL must point at PostgreSQL", _on_postgres()),
             ("REDIS_URL must be set", _on_redis()),
+            (
+                "DATABASE_REPLICA_URLS must name a streaming replica of DATABASE_URL "
+                "(scripts/with-services.sh starts one with WITH_REPLICA=1)",
+                _with_replica(),
+            ),
         ]
         if not ok
     ]
@@ -98,6 +107,10 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     needs = {
         "postgres": (_on_postgres(), "needs PostgreSQL: run `make test-services`"),
         "redis": (_on_redis(), "needs Redis: run `make test-services`"),
+        "replica": (
+            _with_replica(),
+            "needs a streaming replica (DATABASE_REPLICA_URLS): run `make test-services`",
+        ),
         "browser": (
             browser_available(),
             "needs Chromium (Debian: apt-get install chromium; or CHROMIUM=/path) and Playwright",

@@ -30,7 +30,11 @@ def run_pytest(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[s
 
 
 def test_missing_services_are_a_usage_error() -> None:
-    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DATABASE_URL", "DATABASE_REPLICA_URLS", "REDIS_URL"}
+    }
 
     result = run_pytest("--require-services", TARGET, env=env)
 

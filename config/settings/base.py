@@ -9,7 +9,13 @@ from pathlib import Path
 
 import django_stubs_ext
 
-from config.env import cache_config, database_config, email_config, load_environment
+from config.env import (
+    cache_config,
+    database_config,
+    email_config,
+    load_environment,
+    replica_databases,
+)
 
 # Lets generic annotations such as admin.ModelAdmin[Post] run, not only type-check.
 django_stubs_ext.monkeypatch()
@@ -98,6 +104,14 @@ DATABASES = {
         conn_max_age=60,
     )
 }
+# Read replicas, when DATABASE_REPLICA_URLS names any: reads to them, writes and the reads that
+# follow a client's write to the primary (core/replicas.py).
+DATABASES.update(replica_databases(ENV, pool=False, conn_max_age=60))
+DATABASE_REPLICA_PIN_SECONDS = ENV.DATABASE_REPLICA_PIN_SECONDS
+DATABASE_ROUTERS = ["core.replicas.ReplicaRouter"] if ENV.DATABASE_REPLICA_URLS else []
+if ENV.DATABASE_REPLICA_URLS:
+    # Early: every read after it in the request, and in the views, follows its pin.
+    MIDDLEWARE.insert(1, "core.replicas.ReadYourWritesMiddleware")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # https://docs.djangoproject.com/en/5.2/topics/cache/

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from csp.constants import NONE, SELF
 
-from config.env import database_config
+from config.env import database_config, replica_databases
 
 from .base import *  # noqa: F403
 from .base import BASE_DIR, ENV, MIDDLEWARE
@@ -31,7 +31,9 @@ DATABASES = {
         default_sqlite_path=BASE_DIR / "db.sqlite3",
         pool=True,
         conn_max_age=0,
-    )
+    ),
+    # Pooled like the primary (base.py routes to them and pins writers' reads).
+    **replica_databases(ENV, pool=True, conn_max_age=0),
 }
 
 # HTTPS: trust the proxy's X-Forwarded-Proto (it must overwrite what clients send), redirect

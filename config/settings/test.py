@@ -22,6 +22,11 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # connections and pools are exercised by the production settings, not here.
 DATABASES["default"]["CONN_MAX_AGE"] = 0
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = False
+# With replicas configured (make test-services starts one), the suite still reads and counts on
+# the primary: a test's rows sit in a transaction no replica sees. tests/config/test_replicas.py
+# turns the router and its middleware on where it proves them.
+DATABASE_ROUTERS = []
+MIDDLEWARE = [name for name in MIDDLEWARE if name != "core.replicas.ReadYourWritesMiddleware"]
 
 # A prefix of its own, so the suite only ever deletes its own keys on a shared Redis; and one per
 # pytest-xdist worker ("testgw0", "testgw1"), so parallel workers never clear each other's keys.

@@ -41,7 +41,8 @@ def run_python(
     environ = {
         key: value
         for key, value in os.environ.items()
-        if not key.startswith("DJANGO_") and key not in {"DATABASE_URL", "REDIS_URL"}
+        if not key.startswith("DJANGO_")
+        and key not in {"DATABASE_URL", "DATABASE_REPLICA_URLS", "REDIS_URL"}
     }
     environ |= {
         "DJANGO_SETTINGS_MODULE": settings_module,

@@ -134,7 +134,11 @@ def inner_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def run_inner(folder: Path, *options: str) -> str:
     env = {
-        **{k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}},
+        **{
+            k: v
+            for k, v in os.environ.items()
+            if k not in {"DATABASE_URL", "DATABASE_REPLICA_URLS", "REDIS_URL"}
+        },
         "PYTHONPATH": str(PROJECT_DIR),
     }
     result = run_python(
