@@ -21,7 +21,8 @@ def latency_runs(runs: list[BenchRun]) -> list[BenchRun]:
 def latency_chart(runs: list[BenchRun]) -> str:
     """Naive / optimized (median of the per-round ratios) against the measured round trip."""
     series = []
-    for run in latency_runs(runs):
+    measured = latency_runs(runs)
+    for run in measured:
         for case, points in run.extras["latency"]["cases"].items():
             series.append(
                 Series(
@@ -30,7 +31,7 @@ def latency_chart(runs: list[BenchRun]) -> str:
                     sorted((point["round_trip_ms"], _ratio(point).median) for point in points),
                 )
             )
-    rows = runs[0].extras.get("latency", {}).get("rows", "?") if runs else "?"
+    rows = measured[0].extras["latency"]["rows"] if measured else "?"
     return line_chart(
         series,
         title=f"naive / optimized against the database's round trip, N = {rows}",

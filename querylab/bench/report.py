@@ -281,7 +281,17 @@ def _target_cell(target: Target) -> str:
         return "not measured"
     if target.name.startswith("optimized query counts"):
         return "met" if target.met else "**missed**: " + target.detail
-    return _spread(target.measured) + ("" if target.met else " **missed**")
+    if target.met:
+        return _spread(target.measured)
+    judged = target.measured.high if target.at_most else target.measured.low
+    close = f"{judged:.1f}" == f"{target.goal:.1f}"
+    # A quartile that rounds to the goal: say by how much it missed.
+    side = "upper" if target.at_most else "lower"
+    return (
+        _spread(target.measured)
+        + " **missed**"
+        + (f" ({side} quartile {judged:.2f})" if close else "")
+    )
 
 
 def _agreement(runs: list[BenchRun], previous: list[BenchRun]) -> list[str]:
