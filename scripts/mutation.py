@@ -42,6 +42,7 @@ VIEW_RACE = "tests/blog/test_view_counter_concurrency.py"
 SLUG_RACE = "tests/api/test_concurrent_writes.py"
 REPLICA_TESTS = "tests/config/test_replicas.py"
 LATENCY_TESTS = "tests/querylab/test_latency_proxy.py"
+PGBOUNCER_TESTS = "tests/config/test_pgbouncer.py"
 PAGE_COST = "tests/querylab/test_page_cost.py"
 RELATIONS = "tests/querycheck/test_relations.py"
 SUGGESTIONS = "tests/querylab/test_fix_suggestions.py"
@@ -376,6 +377,23 @@ MUTATIONS = [
         (REPLICA_TESTS,),
         postgres=True,
     ),
+    # The PgBouncer switch (config/env.py), against the PgBouncer make mutation starts.
+    Mutation(
+        "pgbouncer switch: server-side cursors left on",
+        "config/env.py",
+        '        config["DISABLE_SERVER_SIDE_CURSORS"] = True',
+        '        config["DISABLE_SERVER_SIDE_CURSORS"] = False',
+        (PGBOUNCER_TESTS,),
+        postgres=True,
+    ),
+    Mutation(
+        "pgbouncer switch: prepared statements left on",
+        "config/env.py",
+        '        config.setdefault("OPTIONS", {})["prepare_threshold"] = None',
+        '        config.setdefault("OPTIONS", {})["prepare_threshold"] = 0',
+        (PGBOUNCER_TESTS,),
+        postgres=True,
+    ),
     # The latency proxy (querylab/latency_proxy.py): a delay that is not added.
     Mutation(
         "latency proxy: no delay",
@@ -438,7 +456,12 @@ def environment(copy: Path, *, postgres: bool) -> dict[str, str]:
         env.pop("DATABASE_URL", None)
         env.pop("REDIS_URL", None)
         env.pop("DATABASE_REPLICA_URLS", None)  # replicas need their PostgreSQL primary
+        env.pop("DATABASE_PGBOUNCER_URL", None)
     return env
+
+
+class TestsDidNotRunError(Exception):
+    """pytest ended without running the tests: a mutation is never "caught" by that."""
 
 
 def first_failure(copy: Path, mutation: Mutation) -> str | None:
@@ -464,6 +487,9 @@ def first_failure(copy: Path, mutation: Mutation) -> str | None:
     )
     if result.returncode == 0:
         return None
+    if result.returncode != 1:  # not "tests failed": no test ran (a missing file, a usage error)
+        output = (result.stdout + result.stderr)[-2000:]
+        raise TestsDidNotRunError(f"{mutation.name}: its tests did not run:\n{output}")
     failed = re.search(r"^(?:FAILED|ERROR) (\S+)", result.stdout, re.M)
     return failed.group(1) if failed else (result.stdout + result.stderr)[-2000:]
 
@@ -489,8 +515,10 @@ def main(names: list[str]) -> int:
                 return 2
             target.write_text(original.replace(mutation.old, mutation.new))
             started = time.monotonic()
-            failure = first_failure(copy, mutation)
-            target.write_text(original)
+            try:
+                failure = first_failure(copy, mutation)
+            finally:
+                target.write_text(original)
             seconds = time.monotonic() - started
             where = "PostgreSQL" if mutation.postgres else "SQLite"
             if mutation.control:
@@ -516,4 +544,8 @@ def main(names: list[str]) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    try:
+        sys.exit(main(sys.argv[1:]))
+    except TestsDidNotRunError as error:
+        print(f"error: {error}")
+        sys.exit(2)
