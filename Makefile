@@ -49,15 +49,15 @@ run: $(STAMP)
 
 # The embedded defaults, whatever the calling shell exports.
 test: $(STAMP)
-	env -u DATABASE_URL -u DATABASE_REPLICA_URLS -u REDIS_URL $(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+	env -u DATABASE_URL -u DATABASE_REPLICA_URLS -u DATABASE_PGBOUNCER_URL -u REDIS_URL $(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 test-services: $(STAMP)
-	WITH_REPLICA=1 scripts/with-services.sh $(BIN)/pytest -n $(PYTEST_WORKERS) --require-services $(PYTEST_ARGS)
+	WITH_REPLICA=1 WITH_PGBOUNCER=1 scripts/with-services.sh $(BIN)/pytest -n $(PYTEST_WORKERS) --require-services $(PYTEST_ARGS)
 
 # Chromium against runserver (the local settings, as `make run`) and gunicorn (production); fails
 # rather than skips where Chromium is missing. The tour's screenshots go to docs/tour/.
 test-browser: $(STAMP)
-	env -u DATABASE_URL -u DATABASE_REPLICA_URLS -u REDIS_URL BROWSER_SCREENSHOTS=docs/tour $(BIN)/pytest -n 0 -m browser \
+	env -u DATABASE_URL -u DATABASE_REPLICA_URLS -u DATABASE_PGBOUNCER_URL -u REDIS_URL BROWSER_SCREENSHOTS=docs/tour $(BIN)/pytest -n 0 -m browser \
 		--require-browser tests/browser $(PYTEST_ARGS)
 
 coverage: $(STAMP)
@@ -66,32 +66,32 @@ coverage: $(STAMP)
 
 # The fuzzing and property tests, searching far longer than `make test`'s 25 examples each.
 fuzz: $(STAMP)
-	env -u DATABASE_URL -u DATABASE_REPLICA_URLS -u REDIS_URL HYPOTHESIS_PROFILE=thorough $(BIN)/pytest -n $(PYTEST_WORKERS) \
+	env -u DATABASE_URL -u DATABASE_REPLICA_URLS -u DATABASE_PGBOUNCER_URL -u REDIS_URL HYPOTHESIS_PROFILE=thorough $(BIN)/pytest -n $(PYTEST_WORKERS) \
 		tests/api/test_schema_fuzz.py tests/api/test_schema_properties.py $(PYTEST_ARGS)
 
 # On SQLite, as make test does, but for the mutations only PostgreSQL can show.
 mutation: $(STAMP)
-	WITH_REPLICA=1 scripts/with-services.sh $(BIN)/python scripts/mutation.py
+	WITH_REPLICA=1 WITH_PGBOUNCER=1 scripts/with-services.sh $(BIN)/python scripts/mutation.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy .
 	$(BIN)/lint-imports --no-cache
-	env -u DATABASE_URL -u DATABASE_REPLICA_URLS -u REDIS_URL DJANGO_SETTINGS_MODULE=config.settings.test \
+	env -u DATABASE_URL -u DATABASE_REPLICA_URLS -u DATABASE_PGBOUNCER_URL -u REDIS_URL DJANGO_SETTINGS_MODULE=config.settings.test \
 		$(BIN)/python manage.py makemigrations --check --dry-run
-	env -u DATABASE_URL -u DATABASE_REPLICA_URLS -u REDIS_URL $(BIN)/python manage.py patterns_doc --check
-	env -u DATABASE_URL -u DATABASE_REPLICA_URLS -u REDIS_URL DJANGO_SETTINGS_MODULE=config.settings.test \
+	env -u DATABASE_URL -u DATABASE_REPLICA_URLS -u DATABASE_PGBOUNCER_URL -u REDIS_URL $(BIN)/python manage.py patterns_doc --check
+	env -u DATABASE_URL -u DATABASE_REPLICA_URLS -u DATABASE_PGBOUNCER_URL -u REDIS_URL DJANGO_SETTINGS_MODULE=config.settings.test \
 		$(BIN)/python manage.py spectacular --validate --fail-on-warn --file /dev/null
-	env -u DATABASE_URL -u DATABASE_REPLICA_URLS -u REDIS_URL DJANGO_SETTINGS_MODULE=config.settings.production \
+	env -u DATABASE_URL -u DATABASE_REPLICA_URLS -u DATABASE_PGBOUNCER_URL -u REDIS_URL DJANGO_SETTINGS_MODULE=config.settings.production \
 		DJANGO_SECRET_KEY=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))') \
 		DJANGO_ALLOWED_HOSTS=blog.example.com \
 		$(BIN)/python manage.py check --deploy --fail-level WARNING
-	env -u DATABASE_URL -u DATABASE_REPLICA_URLS -u REDIS_URL DJANGO_SETTINGS_MODULE=config.settings.test \
+	env -u DATABASE_URL -u DATABASE_REPLICA_URLS -u DATABASE_PGBOUNCER_URL -u REDIS_URL DJANGO_SETTINGS_MODULE=config.settings.test \
 		$(BIN)/python manage.py bench_report --check $(BENCH_DIR)/sqlite.json $(BENCH_DIR)/postgresql.json
 
 docs: $(STAMP)
-	env -u DATABASE_URL -u DATABASE_REPLICA_URLS -u REDIS_URL $(BIN)/python manage.py patterns_doc
+	env -u DATABASE_URL -u DATABASE_REPLICA_URLS -u DATABASE_PGBOUNCER_URL -u REDIS_URL $(BIN)/python manage.py patterns_doc
 
 format: $(STAMP)
 	$(BIN)/ruff check --fix .
@@ -108,16 +108,16 @@ BENCH_DIR := docs/benchmarks
 bench: $(STAMP)
 	mkdir -p $(BENCH_DIR)/previous
 	for run in sqlite postgresql; do [ ! -f $(BENCH_DIR)/$$run.json ] || cp $(BENCH_DIR)/$$run.json $(BENCH_DIR)/previous/; done
-	env -u DATABASE_URL -u DATABASE_REPLICA_URLS -u REDIS_URL $(BIN)/python manage.py bench $(BENCH_ARGS) --json $(BENCH_DIR)/sqlite.json
+	env -u DATABASE_URL -u DATABASE_REPLICA_URLS -u DATABASE_PGBOUNCER_URL -u REDIS_URL $(BIN)/python manage.py bench $(BENCH_ARGS) --json $(BENCH_DIR)/sqlite.json
 	scripts/with-services.sh $(BIN)/python manage.py bench $(BENCH_ARGS) --json $(BENCH_DIR)/postgresql.json
 	$(MAKE) bench-report
 
 bench-report: $(STAMP)
-	env -u DATABASE_URL -u DATABASE_REPLICA_URLS -u REDIS_URL $(BIN)/python manage.py bench_report $(BENCH_DIR)/sqlite.json $(BENCH_DIR)/postgresql.json
+	env -u DATABASE_URL -u DATABASE_REPLICA_URLS -u DATABASE_PGBOUNCER_URL -u REDIS_URL $(BIN)/python manage.py bench_report $(BENCH_DIR)/sqlite.json $(BENCH_DIR)/postgresql.json
 
 SMOKE := --sizes 2,4 --repeat 1 --serializer-rows 4 --export-rows 300 --latencies 0,1 --latency-rows 2
 bench-smoke: $(STAMP)
-	env -u DATABASE_URL -u DATABASE_REPLICA_URLS -u REDIS_URL $(BIN)/python manage.py bench $(SMOKE) -v 0
+	env -u DATABASE_URL -u DATABASE_REPLICA_URLS -u DATABASE_PGBOUNCER_URL -u REDIS_URL $(BIN)/python manage.py bench $(SMOKE) -v 0
 	scripts/with-services.sh $(BIN)/python manage.py bench $(SMOKE) -v 0
 	scripts/with-services.sh $(BIN)/python scripts/loadtest.py --users=4 --seconds=3 --workers=2
 

@@ -128,6 +128,9 @@ class Environment(BaseModel):
     # How long after a write that client's reads stay on the primary: longer than the replicas
     # ever lag, or a client may not see their own write.
     DATABASE_REPLICA_PIN_SECONDS: Annotated[float, Field(ge=0, le=3600)] = 10.0
+    # DATABASE_URL (and the replicas') is a PgBouncer in transaction pooling mode: what that
+    # mode needs is applied (database_config, docs/scaling.md).
+    DATABASE_PGBOUNCER: bool = False
     DJANGO_SECRET_KEY: SecretStr | None = None
     DJANGO_ALLOWED_HOSTS: CommaList = []
     DJANGO_INTERNAL_IPS: CommaList = ["127.0.0.1", "::1"]
@@ -181,14 +184,30 @@ def _describe(error: ValidationError) -> str:
 
 
 def database_config(
-    url: str | None, *, default_sqlite_path: Path, pool: bool, conn_max_age: int
+    url: str | None,
+    *,
+    default_sqlite_path: Path,
+    pool: bool,
+    conn_max_age: int,
+    pgbouncer: bool = False,
 ) -> dict[str, Any]:
     """Build one `DATABASES` entry from `DATABASE_URL`, or a SQLite file when it is unset.
 
     A PostgreSQL connection is either pooled (psycopg's pool) or persistent (`conn_max_age`),
     never both: Django refuses the combination, and a pool already keeps connections open.
     Either way health checks are on (tests/config/test_database_restart.py).
+
+    Behind PgBouncer in transaction pooling mode (`pgbouncer`), a server connection is this
+    client's for one transaction only, so nothing may outlive a transaction on it:
+    - no server-side cursors (`iterator()` declares one and fetches from it in later
+      transactions, maybe on another server connection): `DISABLE_SERVER_SIDE_CURSORS`;
+    - no prepared statements (prepared on one server connection, executed on another):
+      psycopg's `prepare_threshold` off (PgBouncer 1.21+ can track them instead);
+    - no psycopg pool stacked on PgBouncer's: persistent connections to PgBouncer, which are
+      cheap, and PgBouncer pools the servers (tests/config/test_pgbouncer.py shows each).
     """
+    if pgbouncer:
+        pool, conn_max_age = False, max(conn_max_age, 60)
     if url is None:
         url = f"sqlite:///{default_sqlite_path}"
     is_postgres = urlsplit(url).scheme in POSTGRES_SCHEMES
@@ -207,6 +226,9 @@ def database_config(
         config["ENGINE"] = "core.postgresql"
     if is_postgres and pool:
         config.setdefault("OPTIONS", {})["pool"] = pool_options()
+    if is_postgres and pgbouncer:
+        config["DISABLE_SERVER_SIDE_CURSORS"] = True
+        config.setdefault("OPTIONS", {})["prepare_threshold"] = None
     return config
 
 
@@ -222,7 +244,11 @@ def replica_databases(
     replicas = {}
     for number, url in enumerate(env.DATABASE_REPLICA_URLS, start=1):
         config = database_config(
-            url, default_sqlite_path=Path(), pool=pool, conn_max_age=conn_max_age
+            url,
+            default_sqlite_path=Path(),
+            pool=pool,
+            conn_max_age=conn_max_age,
+            pgbouncer=env.DATABASE_PGBOUNCER,
         )
         config["TEST"] = {"MIRROR": "default"}
         config.setdefault("OPTIONS", {}).update(

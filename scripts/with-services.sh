@@ -10,6 +10,8 @@
 #
 # WITH_REPLICA=1 also starts a streaming replica of that PostgreSQL (pg_basebackup -R, hot
 # standby) and exports DATABASE_REPLICA_URLS, unless that is set already (make test-services).
+# WITH_PGBOUNCER=1 also starts PgBouncer in transaction pooling mode in front of it and exports
+# DATABASE_PGBOUNCER_URL, unless that is set already (Debian: apt-get install pgbouncer).
 set -euo pipefail
 
 if (($# == 0)); then
@@ -21,12 +23,16 @@ workdir=$(mktemp -d -t orm-reference-services.XXXXXX)
 pg_ctl_cmd=()
 replica_ctl_cmd=()
 redis_pidfile=""
+pgbouncer_pidfile=""
 # Set by start_postgres, for start_replica.
 pg_bin=""
 pg_port=""
 as_postgres=()
 
 cleanup() {
+  if [[ -n $pgbouncer_pidfile && -s $pgbouncer_pidfile ]]; then
+    kill "$(cat "$pgbouncer_pidfile")" 2>/dev/null || true
+  fi
   if ((${#replica_ctl_cmd[@]})); then
     "${replica_ctl_cmd[@]}" stop -m immediate >/dev/null 2>&1 || true
   fi
@@ -130,6 +136,70 @@ start_replica() {
   log "PostgreSQL streaming replica on 127.0.0.1:$port"
 }
 
+find_pgbouncer() {
+  local found
+  for found in "${PGBOUNCER_BIN:-}" /usr/sbin/pgbouncer "$(command -v pgbouncer || true)"; do
+    if [[ -n $found && -x $found ]]; then
+      echo "$found"
+      return
+    fi
+  done
+  return 1
+}
+
+start_pgbouncer() {
+  local bin port config=$workdir/pgbouncer.ini
+  if [[ -z $pg_port ]]; then
+    log "error: WITH_PGBOUNCER=1 needs the PostgreSQL this script starts (DATABASE_URL is set):" \
+      "set DATABASE_PGBOUNCER_URL to a PgBouncer in front of it, or unset DATABASE_URL."
+    exit 1
+  fi
+  if ! bin=$(find_pgbouncer); then
+    log "error: pgbouncer not found. Install it (Debian: apt-get install pgbouncer)," \
+      "set PGBOUNCER_BIN, or set DATABASE_PGBOUNCER_URL."
+    exit 1
+  fi
+  port=$(free_port)
+  pgbouncer_pidfile=$workdir/pgbouncer.pid
+  # Transaction pooling: a server connection is a client's only for one transaction. Any
+  # database name is passed through to the PostgreSQL above (the test databases included).
+  # Trust, as the throwaway PostgreSQL does; the user must still be listed.
+  echo '"postgres" ""' >"$workdir/pgbouncer-users.txt"
+  cat >"$config" <<INI
+[databases]
+* = host=127.0.0.1 port=$pg_port
+[pgbouncer]
+listen_addr = 127.0.0.1
+listen_port = $port
+unix_socket_dir =
+auth_type = trust
+auth_file = $workdir/pgbouncer-users.txt
+pool_mode = transaction
+default_pool_size = 20
+max_client_conn = 500
+admin_users = postgres
+logfile = $workdir/pgbouncer.log
+pidfile = $pgbouncer_pidfile
+INI
+  chown postgres: "$config" "$workdir/pgbouncer-users.txt" 2>/dev/null || true
+  # PgBouncer refuses to run as root, like PostgreSQL.
+  "${as_postgres[@]}" "$bin" --daemon "$config" >"$workdir/pgbouncer.out" 2>&1 || {
+    cat "$workdir/pgbouncer.out" "$workdir/pgbouncer.log" >&2 2>/dev/null
+    exit 1
+  }
+  for _ in $(seq 50); do
+    if python3 -c "import socket; socket.create_connection(('127.0.0.1', $port), 0.2).close()" 2>/dev/null; then
+      export DATABASE_PGBOUNCER_URL="postgres://postgres@127.0.0.1:$port/orm_reference"
+      log "PgBouncer $("$bin" --version | head -1 | awk '{print $2}') (transaction pooling) on 127.0.0.1:$port"
+      return
+    fi
+    sleep 0.1
+  done
+  cat "$workdir/pgbouncer.log" >&2
+  log "error: PgBouncer did not listen on port $port."
+  exit 1
+}
+
 start_redis() {
   local port
   if ! command -v redis-server >/dev/null; then
@@ -157,6 +227,9 @@ start_redis() {
 if [[ -z ${DATABASE_URL:-} ]]; then start_postgres; else log "using DATABASE_URL from the environment"; fi
 if [[ ${WITH_REPLICA:-} == 1 ]]; then
   if [[ -z ${DATABASE_REPLICA_URLS:-} ]]; then start_replica; else log "using DATABASE_REPLICA_URLS from the environment"; fi
+fi
+if [[ ${WITH_PGBOUNCER:-} == 1 ]]; then
+  if [[ -z ${DATABASE_PGBOUNCER_URL:-} ]]; then start_pgbouncer; else log "using DATABASE_PGBOUNCER_URL from the environment"; fi
 fi
 if [[ -z ${REDIS_URL:-} ]]; then start_redis; else log "using REDIS_URL from the environment"; fi
 

@@ -11,6 +11,7 @@ import os
 from collections.abc import Callable, Iterator
 from typing import Any
 
+import psycopg
 import pytest
 from django.conf import settings
 from django.core.cache import cache
@@ -75,6 +76,10 @@ def _with_replica() -> bool:
     return _on_postgres() and any(alias.startswith("replica_") for alias in settings.DATABASES)
 
 
+def _with_pgbouncer() -> bool:
+    return _on_postgres() and "pgbouncer" in settings.DATABASES
+
+
 def _on_redis() -> bool:
     return "django_redis" in settings.CACHES["default"]["BACKEND"]
 
@@ -96,6 +101,11 @@ def pytest_configure(config: pytest.Config) -> None:
                 "(scripts/with-services.sh starts one with WITH_REPLICA=1)",
                 _with_replica(),
             ),
+            (
+                "DATABASE_PGBOUNCER_URL must name a PgBouncer (transaction pooling) in front of "
+                "DATABASE_URL (scripts/with-services.sh starts one with WITH_PGBOUNCER=1)",
+                _with_pgbouncer(),
+            ),
         ]
         if not ok
     ]
@@ -107,6 +117,10 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     needs = {
         "postgres": (_on_postgres(), "needs PostgreSQL: run `make test-services`"),
         "redis": (_on_redis(), "needs Redis: run `make test-services`"),
+        "pgbouncer": (
+            _with_pgbouncer(),
+            "needs PgBouncer (DATABASE_PGBOUNCER_URL): run `make test-services`",
+        ),
         "replica": (
             _with_replica(),
             "needs a streaming replica (DATABASE_REPLICA_URLS): run `make test-services`",
@@ -230,3 +244,22 @@ def author_client(client: Client, author: User) -> Client:
 @pytest.fixture
 def news(db: None) -> Category:
     return CategoryFactory.create(name="News", slug="news")
+
+
+@pytest.fixture(scope="session")
+def pgbouncer_released(django_db_setup: None) -> Iterator[None]:
+    """At the end of the session, before the test databases are dropped: PgBouncer keeps its
+    server connections to them open, and PostgreSQL refuses to drop a database in use. KILL on
+    PgBouncer's admin console closes them (tests/config/test_pgbouncer.py requests this)."""
+    yield
+    bouncer = settings.DATABASES["pgbouncer"]
+    with psycopg.connect(
+        host=bouncer["HOST"],
+        port=bouncer["PORT"],
+        user=bouncer["USER"],
+        dbname="pgbouncer",  # the admin console: simple queries only (ClientCursor, no params)
+        autocommit=True,
+        cursor_factory=psycopg.ClientCursor,
+    ) as console:
+        console.execute(f"KILL {bouncer['NAME']}")
+        console.execute(f"RESUME {bouncer['NAME']}")  # KILL also pauses the database

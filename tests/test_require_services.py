@@ -33,7 +33,7 @@ def test_missing_services_are_a_usage_error() -> None:
     env = {
         k: v
         for k, v in os.environ.items()
-        if k not in {"DATABASE_URL", "DATABASE_REPLICA_URLS", "REDIS_URL"}
+        if k not in {"DATABASE_URL", "DATABASE_REPLICA_URLS", "DATABASE_PGBOUNCER_URL", "REDIS_URL"}
     }
 
     result = run_pytest("--require-services", TARGET, env=env)

@@ -102,6 +102,7 @@ DATABASES = {
         default_sqlite_path=BASE_DIR / "db.sqlite3",
         pool=False,
         conn_max_age=60,
+        pgbouncer=ENV.DATABASE_PGBOUNCER,
     )
 }
 # Read replicas, when DATABASE_REPLICA_URLS names any: reads to them, writes and the reads that

@@ -31,6 +31,7 @@ DATABASES = {
         default_sqlite_path=BASE_DIR / "db.sqlite3",
         pool=True,
         conn_max_age=0,
+        pgbouncer=ENV.DATABASE_PGBOUNCER,
     ),
     # Pooled like the primary (base.py routes to them and pins writers' reads).
     **replica_databases(ENV, pool=True, conn_max_age=0),

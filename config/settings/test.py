@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import os
 
+from config.env import database_config
+
 from .base import *  # noqa: F403
-from .base import CACHES, DATABASES, INSTALLED_APPS, MIDDLEWARE
+from .base import BASE_DIR, CACHES, DATABASES, INSTALLED_APPS, MIDDLEWARE
 
 # The suite proves every case, so it needs the lab and both variants' routes.
 QUERYLAB_ENABLED = True
@@ -26,6 +28,20 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = False
 # the primary: a test's rows sit in a transaction no replica sees. tests/config/test_replicas.py
 # turns the router and its middleware on where it proves them.
 DATABASE_ROUTERS = []
+# PgBouncer in transaction pooling mode in front of the same server (make test-services starts
+# one), configured as the production switch configures it (DATABASE_PGBOUNCER):
+# tests/config/test_pgbouncer.py shows what the switch prevents, on this alias.
+if os.environ.get("DATABASE_PGBOUNCER_URL"):
+    DATABASES["pgbouncer"] = {
+        **database_config(
+            os.environ["DATABASE_PGBOUNCER_URL"],
+            default_sqlite_path=BASE_DIR / "unused.sqlite3",
+            pool=False,
+            conn_max_age=0,
+            pgbouncer=True,
+        ),
+        "TEST": {"MIRROR": "default"},
+    }
 MIDDLEWARE = [name for name in MIDDLEWARE if name != "core.replicas.ReadYourWritesMiddleware"]
 
 # A prefix of its own, so the suite only ever deletes its own keys on a shared Redis; and one per

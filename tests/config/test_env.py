@@ -171,3 +171,23 @@ def test_cache_is_redis_with_short_timeouts_when_redis_url_is_set() -> None:
     assert config["BACKEND"] == "django_redis.cache.RedisCache"
     assert config["LOCATION"] == "redis://localhost:6379/0"
     assert config["OPTIONS"]["SOCKET_TIMEOUT"] < 1
+
+
+def test_the_switch_applies_what_transaction_mode_needs() -> None:
+    """No psycopg pool stacked on PgBouncer's (a pool of pools holds server connections idle),
+    persistent connections to PgBouncer instead, no server-side cursors, no prepared
+    statements."""
+    url = "postgres://app@bouncer:6432/blog"
+
+    switched = database_config(
+        url, default_sqlite_path=Path(), pool=True, conn_max_age=0, pgbouncer=True
+    )
+    direct = database_config(url, default_sqlite_path=Path(), pool=True, conn_max_age=0)
+
+    assert "pool" not in switched["OPTIONS"]
+    assert switched["CONN_MAX_AGE"] == 60
+    assert switched["CONN_HEALTH_CHECKS"] is True
+    assert switched["DISABLE_SERVER_SIDE_CURSORS"] is True
+    assert switched["OPTIONS"]["prepare_threshold"] is None
+    assert "pool" in direct["OPTIONS"]
+    assert direct.get("DISABLE_SERVER_SIDE_CURSORS", False) is False

@@ -42,7 +42,8 @@ def run_python(
         key: value
         for key, value in os.environ.items()
         if not key.startswith("DJANGO_")
-        and key not in {"DATABASE_URL", "DATABASE_REPLICA_URLS", "REDIS_URL"}
+        and key
+        not in {"DATABASE_URL", "DATABASE_REPLICA_URLS", "DATABASE_PGBOUNCER_URL", "REDIS_URL"}
     }
     environ |= {
         "DJANGO_SETTINGS_MODULE": settings_module,

@@ -137,7 +137,8 @@ def run_inner(folder: Path, *options: str) -> str:
         **{
             k: v
             for k, v in os.environ.items()
-            if k not in {"DATABASE_URL", "DATABASE_REPLICA_URLS", "REDIS_URL"}
+            if k
+            not in {"DATABASE_URL", "DATABASE_REPLICA_URLS", "DATABASE_PGBOUNCER_URL", "REDIS_URL"}
         },
         "PYTHONPATH": str(PROJECT_DIR),
     }
