@@ -21,6 +21,7 @@ from django.utils.safestring import mark_safe
 
 from core.cases import Surface
 from core.params import DEFAULT_LIMIT, MAX_LIMIT, InvalidParameterError, QueryParams, whole_number
+from core.replicas import pinned_to_primary
 
 from .charts import Bar, bar_chart
 from .latency_proxy import database_latency, latency_refused
@@ -208,7 +209,9 @@ def _across_network(latency: float) -> Iterator[float | None]:
     if not latency:
         yield None
         return
-    with database_latency(latency) as round_trip:
+    # Pinned: with read replicas configured, the reads would otherwise leave the slowed
+    # connection for a replica's (core/replicas.py).
+    with database_latency(latency) as round_trip, pinned_to_primary():
         yield round_trip
 
 

@@ -28,6 +28,8 @@ from querylab.latency_proxy import (
     latency_refused,
     measured_round_trip_ms,
 )
+from tests.config.test_replicas import _caught_up as caught_up
+from tests.config.test_replicas import replica  # noqa: F401 - a fixture
 
 ROUND_TRIP_MS = 20.0
 
@@ -250,3 +252,23 @@ def test_the_lab_measures_a_case_across_the_round_trip(lab_page: Callable[..., A
 
 def _lab(slug: str) -> str:
     return reverse("querylab:case", kwargs={"slug": slug})
+
+
+@pytest.mark.postgres
+@pytest.mark.replica
+@pytest.mark.django_db(transaction=True, databases="__all__")
+@pytest.mark.usefixtures("replica")
+def test_with_replicas_the_lab_reads_on_the_connection_it_slows(
+    lab_page: Callable[..., Any],
+) -> None:
+    """With read replicas routed, the lab's reads would go to a replica, past the proxy: it pins
+    them to the primary it slows."""
+    build_data("posts", 4)
+    caught_up()
+
+    page = lab_page(_lab("post-list"), {"n": 4, "latency": "5"})
+
+    naive, _optimized = page.context["measurements"]
+    assert page.status_code == HTTPStatus.OK
+    assert naive.queries == 9
+    assert naive.total_ms >= 9 * 5.0
