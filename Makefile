@@ -119,11 +119,11 @@ SMOKE := --sizes 2,4 --repeat 1 --serializer-rows 4 --export-rows 300 --latencie
 bench-smoke: $(STAMP)
 	env -u DATABASE_URL -u DATABASE_REPLICA_URLS -u DATABASE_PGBOUNCER_URL -u REDIS_URL $(BIN)/python manage.py bench $(SMOKE) -v 0
 	scripts/with-services.sh $(BIN)/python manage.py bench $(SMOKE) -v 0
-	scripts/with-services.sh $(BIN)/python scripts/loadtest.py --users=4 --seconds=3 --workers=2
+	WITH_PGBOUNCER=1 scripts/with-services.sh $(BIN)/python scripts/loadtest.py --users=4 --seconds=3 --workers=2
 
 # gunicorn (production settings) on throwaway PostgreSQL and Redis, driven by locust; the figures
 # go on docs/benchmarks.md. LOADTEST_ARGS: --users, --seconds, --workers.
 LOADTEST_ARGS ?=
 loadtest: $(STAMP)
-	scripts/with-services.sh $(BIN)/python scripts/loadtest.py $(LOADTEST_ARGS) --json $(BENCH_DIR)/loadtest.json
+	WITH_PGBOUNCER=1 scripts/with-services.sh $(BIN)/python scripts/loadtest.py $(LOADTEST_ARGS) --json $(BENCH_DIR)/loadtest.json
 	$(MAKE) bench-report

@@ -13,6 +13,11 @@ comment and one more view for each of those requests that succeeded: nothing los
 increments or transactions. The write throttle is raised for the run (DJANGO_WRITE_THROTTLE_RATE)
 so that it measures the database, not the limit.
 
+The connection budget: the optimized feed again, under the same load, on the production
+settings' psycopg pool, on persistent connections, and through PgBouncer in transaction mode
+(when scripts/with-services.sh started one: WITH_PGBOUNCER=1, as the Makefile does), counting
+the server connections PostgreSQL has open for the database every 50 ms.
+
 Exits non-zero when any request failed or any write is missing. Client and server share this
 machine's cores, which bounds the figures: compare the variants, not these numbers with another
 machine's.
@@ -28,10 +33,13 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections import Counter
 from pathlib import Path
 from typing import Any
+
+import psycopg
 
 PROJECT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -87,19 +95,7 @@ def main() -> int:
     manage = [sys.executable, "manage.py"]
     subprocess.run([*manage, "migrate", "--noinput", "-v", "0"], cwd=PROJECT, env=env, check=True)
     subprocess.run([*manage, "seed", "--flush"], cwd=PROJECT, env=env, check=True)
-    server = subprocess.Popen(
-        [
-            str(BIN / "gunicorn"),
-            "--config=config/gunicorn.py",
-            "config.wsgi",
-            f"--workers={args.workers}",
-            f"--bind=127.0.0.1:{port}",
-            "--log-level=warning",
-            "--access-logfile=/dev/null",  # thousands of lines a second
-        ],
-        cwd=PROJECT,
-        env=env,
-    )
+    server = start_gunicorn(env, port=port, workers=args.workers)
     try:
         wait_for(port)
         results = {
@@ -112,6 +108,9 @@ def main() -> int:
     finally:
         server.terminate()
         server.wait(timeout=30)
+    connections = connection_budget(
+        env, users=args.users, seconds=args.seconds, workers=args.workers
+    )
     report = {
         "users": args.users,
         "seconds": args.seconds,
@@ -119,11 +118,16 @@ def main() -> int:
         "cpu_count": os.cpu_count(),
         "variants": results,
         "writes": writes,
+        "connections": connections,
     }
     print_table(report)
     if args.json:
         args.json.write_text(json.dumps(report, indent=2) + "\n")
-    failed = sum(result["failures"] for result in results.values()) + writes["failures"]
+    failed = (
+        sum(result["failures"] for result in results.values())
+        + writes["failures"]
+        + sum(result["failures"] for result in connections["configurations"].values())
+    )
     if failed:
         print(f"loadtest: {failed} requests failed", file=sys.stderr)
     if writes["unmatched"]:
@@ -132,6 +136,104 @@ def main() -> int:
             file=sys.stderr,
         )
     return 1 if failed or writes["unmatched"] else 0
+
+
+def start_gunicorn(env: dict[str, str], *, port: int, workers: int) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
+        [
+            str(BIN / "gunicorn"),
+            "--config=config/gunicorn.py",
+            "config.wsgi",
+            f"--workers={workers}",
+            f"--bind=127.0.0.1:{port}",
+            "--log-level=warning",
+            "--access-logfile=/dev/null",  # thousands of lines a second
+        ],
+        cwd=PROJECT,
+        env=env,
+    )
+
+
+# How each configuration reaches PostgreSQL: the production settings' psycopg pool; persistent
+# connections instead (config/settings/loadtest.py reads LOADTEST_CONNECTIONS); PgBouncer in
+# transaction mode with the DATABASE_PGBOUNCER switch, when with-services.sh started one.
+CONFIGURATIONS: dict[str, dict[str, str]] = {
+    "psycopg pool (production)": {},
+    "persistent connections": {"LOADTEST_CONNECTIONS": "persistent"},
+}
+
+
+def connection_budget(
+    env: dict[str, str], *, users: int, seconds: int, workers: int
+) -> dict[str, Any]:
+    """The optimized feed under the same load in each configuration, counting the server
+    connections PostgreSQL has open for the database (pg_stat_activity, every 50 ms)."""
+    configurations = dict(CONFIGURATIONS)
+    if env.get("DATABASE_PGBOUNCER_URL"):
+        configurations["PgBouncer, transaction mode"] = {
+            "DATABASE_URL": env["DATABASE_PGBOUNCER_URL"],
+            "DATABASE_PGBOUNCER": "true",
+        }
+    measured = {}
+    for name, overrides in configurations.items():
+        port = free_port()
+        server = start_gunicorn({**env, **overrides}, port=port, workers=workers)
+        try:
+            wait_for(port)
+            with ServerConnections(env["DATABASE_URL"]) as counted:
+                result = run_locust(
+                    "Reader",
+                    port=port,
+                    users=users,
+                    seconds=seconds,
+                    LOADTEST_PATH=VARIANTS["optimized"],
+                )
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+        measured[name] = {**result, **counted.figures()}
+    with psycopg.connect(env["DATABASE_URL"]) as admin:
+        row = admin.execute("SHOW max_connections").fetchone()
+    return {
+        "workers": workers,
+        "max_connections": int(row[0]) if row else None,
+        "configurations": measured,
+    }
+
+
+class ServerConnections:
+    """Samples, in a thread, how many client backends PostgreSQL has open on the database."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.samples: list[int] = []
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+
+    def __enter__(self) -> ServerConnections:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _sample(self) -> None:
+        with psycopg.connect(self.url, autocommit=True) as probe:
+            while not self._stop.is_set():
+                row = probe.execute(
+                    "SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'client backend'"
+                    " AND datname = current_database() AND pid <> pg_backend_pid()"
+                ).fetchone()
+                self.samples.append(int(row[0]) if row else 0)
+                self._stop.wait(0.05)
+
+    def figures(self) -> dict[str, Any]:
+        ordered = sorted(self.samples) or [0]
+        return {
+            "server_connections_peak": ordered[-1],
+            "server_connections_median": ordered[len(ordered) // 2],
+        }
 
 
 def django_json(code: str, env: dict[str, str]) -> dict[str, Any]:
@@ -275,6 +377,12 @@ def print_table(report: dict[str, Any]) -> None:
         f"writes kept by the database: {writes['kept']}, "
         f"{'as many as succeeded' if not writes['unmatched'] else writes['unmatched']}"
     )
+    print(f"{'connections':30} {'req/s':>8} {'p99 ms':>8} {'server conns peak':>18} {'failed':>7}")
+    for name, result in report["connections"]["configurations"].items():
+        print(
+            f"{name:30} {result['requests_per_second']:>8.1f} {result['p99_ms']:>8.0f} "
+            f"{result['server_connections_peak']:>18} {result['failures']:>7}"
+        )
 
 
 if __name__ == "__main__":

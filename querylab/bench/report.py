@@ -10,6 +10,8 @@ import re
 import statistics
 from typing import Any
 
+from core.postgresql.pool import pool_options
+
 from ..charts import Series, line_chart
 from .figures import (
     Spread,
@@ -558,6 +560,39 @@ def _loadtest_section(loadtest: dict[str, Any]) -> list[str]:
                 else f"**not** one for every request that succeeded: {writes['unmatched']}."
             ),
         ]
+    if loadtest.get("connections"):
+        lines += ["", *_connection_budget(loadtest["connections"], users=loadtest["users"])]
+    return lines
+
+
+def _connection_budget(budget: dict[str, Any], *, users: int) -> list[str]:
+    """Server connections under the same load in each configuration, and the arithmetic."""
+    workers, pool_max = budget["workers"], pool_options()["max_size"]
+    lines = [
+        f"Server connections: the optimized feed under the same load ({users} users) in each "
+        "configuration, counting the connections PostgreSQL had open for the database every "
+        "50 ms (`pg_stat_activity`).",
+        "",
+        "| configuration | requests/s | p99 ms | server connections, peak | median | failed |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    for name, result in budget["configurations"].items():
+        lines.append(
+            f"| {name} | {result['requests_per_second']:.1f} | {result['p99_ms']:.0f} | "
+            f"{result['server_connections_peak']} | {result['server_connections_median']} | "
+            f"{result['failures']} |"
+        )
+    lines += [
+        "",
+        f"The arithmetic for `max_connections` ({budget['max_connections']} here), with H "
+        f"hosts of W sync workers (W = {workers} here): persistent connections open one per "
+        "worker, H * W; psycopg's pool opens at least `min_size` and at most `max_size` per "
+        f"worker ({pool_max} here), so budget H * W * {pool_max} for its worst case, though a "
+        "sync worker uses one at a time; PgBouncer opens at most `default_pool_size` per "
+        "database and user, whatever H and W, and the workers' connections to it cost a few "
+        "kilobytes each. Leave room for migrations, the admin's shell and replication "
+        "([docs/scaling.md](scaling.md)).",
+    ]
     return lines
 
 

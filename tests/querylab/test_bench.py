@@ -347,6 +347,39 @@ def test_the_load_section_says_whether_writes_were_lost(made_up_run: BenchRun) -
     assert "**not** one for every request that succeeded" in lost
 
 
+def test_the_load_section_counts_server_connections(made_up_run: BenchRun) -> None:
+    figures = {"requests_per_second": 10.0, "p50_ms": 5.0, "p99_ms": 9.0, "failures": 0}
+    measured = {"server_connections_peak": 6, "server_connections_median": 4}
+    loadtest = {
+        "users": 4,
+        "seconds": 3,
+        "workers": 3,
+        "cpu_count": 2,
+        "variants": {"optimized": {**figures, "requests": 30}},
+        "connections": {
+            "workers": 3,
+            "max_connections": 100,
+            "configurations": {
+                "psycopg pool (production)": {**figures, **measured},
+                "PgBouncer, transaction mode": {
+                    **figures,
+                    "server_connections_peak": 2,
+                    "server_connections_median": 1,
+                },
+            },
+        },
+    }
+
+    page = markdown_page([made_up_run], loadtest=loadtest)
+    without = markdown_page([made_up_run], loadtest={**loadtest, "connections": None})
+
+    assert "| psycopg pool (production) | 10.0 | 9 | 6 | 4 | 0 |" in page
+    assert "| PgBouncer, transaction mode | 10.0 | 9 | 2 | 1 | 0 |" in page
+    assert "`max_connections` (100 here)" in page
+    assert "budget H * W * 10 for its worst case" in page
+    assert "Server connections" not in without
+
+
 def test_the_terminal_table_and_chart(made_up_run: BenchRun) -> None:
     table = terminal_table(made_up_run)
     chart = time_chart([made_up_run])
