@@ -13,12 +13,13 @@ PYTEST_ARGS ?=
 PYTEST_WORKERS ?= auto
 
 .DEFAULT_GOAL := help
-.PHONY: help venv run test test-services test-browser coverage mutation lint docs format clean bench bench-report bench-smoke loadtest fuzz
+.PHONY: help venv run test test-services test-pgbouncer test-browser coverage mutation lint docs format clean bench bench-report bench-smoke loadtest fuzz
 
 help:
 	@echo "make run            serve the site on http://127.0.0.1:$(PORT)/ (SQLite, demo data)"
 	@echo "make test           the whole suite on SQLite and the local-memory cache"
 	@echo "make test-services  the whole suite on real PostgreSQL and Redis, no skips allowed"
+	@echo "make test-pgbouncer the same suite through PgBouncer in transaction pooling mode"
 	@echo "make test-browser   the tour in Chromium (Playwright); saves its screenshots to docs/tour/"
 	@echo "make lint           ruff, format, mypy, import layers, migrations, stale docs, OpenAPI, deploy check"
 	@echo "make format         ruff's fixes and formatting, applied"
@@ -53,6 +54,11 @@ test: $(STAMP)
 
 test-services: $(STAMP)
 	WITH_REPLICA=1 WITH_PGBOUNCER=1 scripts/with-services.sh $(BIN)/pytest -n $(PYTEST_WORKERS) --require-services $(PYTEST_ARGS)
+
+# The same suite with DATABASE_URL on PgBouncer in transaction pooling mode (DATABASE_PGBOUNCER
+# on): what passes on a direct connection must pass behind the pooler too (docs/scaling.md).
+test-pgbouncer: $(STAMP)
+	WITH_REPLICA=1 WITH_PGBOUNCER=1 scripts/with-services.sh sh -c 'DATABASE_URL="$$DATABASE_PGBOUNCER_URL" DATABASE_PGBOUNCER=true exec $(BIN)/pytest -n $(PYTEST_WORKERS) --require-services $(PYTEST_ARGS)'
 
 # Chromium against runserver (the local settings, as `make run`) and gunicorn (production); fails
 # rather than skips where Chromium is missing. The tour's screenshots go to docs/tour/.

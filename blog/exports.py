@@ -6,7 +6,8 @@ every value exactly.
 
 Both variants validate each row with the same Pydantic model; they differ in whether every row
 is in memory at once. The streamed one reads the rows through `iterator()` (a server-side cursor
-on PostgreSQL) and hands Django a generator, so memory stays flat however many rows there are.
+on PostgreSQL; keyset chunks behind PgBouncer in transaction mode) and hands Django a generator,
+so memory stays flat however many rows there are.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from django.db import connections
 from django.db.models import QuerySet
 
 from .models import Post
@@ -39,8 +41,30 @@ def post_export_naive() -> list[tuple[Any, ...]]:
 
 
 def post_export_optimized() -> Iterator[tuple[Any, ...]]:
-    """The same rows, fetched CHUNK_SIZE at a time as they are consumed. Queries: 1."""
-    return _rows().iterator(chunk_size=CHUNK_SIZE)
+    """The same rows, fetched CHUNK_SIZE at a time as they are consumed. Queries: 1.
+
+    Behind PgBouncer in transaction mode server-side cursors are off (DATABASE_PGBOUNCER), and
+    `iterator()` would then fetch every row at once: the rows come in keyset chunks instead,
+    one query per CHUNK_SIZE rows, so memory stays flat there too."""
+    rows = _rows()
+    if connections[rows.db].settings_dict.get("DISABLE_SERVER_SIDE_CURSORS"):
+        return _keyset_chunks(rows)
+    return rows.iterator(chunk_size=CHUNK_SIZE)
+
+
+def _keyset_chunks(rows: QuerySet[Post, tuple[Any, ...]]) -> Iterator[tuple[Any, ...]]:
+    """`rows` (ordered by id, id first) CHUNK_SIZE at a time, each chunk the rows after the
+    last id seen: every query is its own transaction, and nothing is held between them. Unlike
+    one cursor, the chunks are not one snapshot: a row written meanwhile past the last id seen
+    is included, one before it is not."""
+    last_id: int | None = None
+    while True:
+        page = rows if last_id is None else rows.filter(id__gt=last_id)
+        chunk = list(page[:CHUNK_SIZE])
+        yield from chunk
+        if len(chunk) < CHUNK_SIZE:
+            return
+        last_id = chunk[-1][0]
 
 
 def encode(rows: Iterable[tuple[Any, ...]], fmt: Format) -> Iterator[bytes]:

@@ -163,6 +163,8 @@ start_pgbouncer() {
   pgbouncer_pidfile=$workdir/pgbouncer.pid
   # Transaction pooling: a server connection is a client's only for one transaction. Any
   # database name is passed through to the PostgreSQL above (the test databases included).
+  # 60 server connections a database: the suite's race tests hold 50 transactions open at once,
+  # and a transaction past the pool's size waits for a server connection (docs/scaling.md).
   # Trust, as the throwaway PostgreSQL does; the user must still be listed.
   echo '"postgres" ""' >"$workdir/pgbouncer-users.txt"
   cat >"$config" <<INI
@@ -175,7 +177,7 @@ unix_socket_dir =
 auth_type = trust
 auth_file = $workdir/pgbouncer-users.txt
 pool_mode = transaction
-default_pool_size = 20
+default_pool_size = 60
 max_client_conn = 500
 admin_users = postgres
 logfile = $workdir/pgbouncer.log

@@ -246,11 +246,15 @@ def news(db: None) -> Category:
     return CategoryFactory.create(name="News", slug="news")
 
 
-@pytest.fixture(scope="session")
-def pgbouncer_released(django_db_setup: None) -> Iterator[None]:
+@pytest.fixture(scope="session", autouse=True)
+def _pgbouncer_released(request: pytest.FixtureRequest) -> Iterator[None]:
     """At the end of the session, before the test databases are dropped: PgBouncer keeps its
     server connections to them open, and PostgreSQL refuses to drop a database in use. KILL on
-    PgBouncer's admin console closes them (tests/config/test_pgbouncer.py requests this)."""
+    PgBouncer's admin console closes them. Only where a PgBouncer is configured."""
+    if "pgbouncer" not in settings.DATABASES:
+        yield
+        return
+    request.getfixturevalue("django_db_setup")  # torn down after this: the drop comes last
     yield
     bouncer = settings.DATABASES["pgbouncer"]
     with psycopg.connect(

@@ -21,9 +21,11 @@ from typing import Any
 import psycopg
 import pytest
 from django.db import DatabaseError, connections, transaction
-from django.test import Client
+from django.test import Client, override_settings
 
+from blog import exports
 from blog.models import Post
+from querycheck import capture_queries
 from tests.factories import PostFactory
 
 BOUNCER = "pgbouncer"
@@ -31,7 +33,6 @@ pytestmark = [
     pytest.mark.postgres,
     pytest.mark.pgbouncer,
     pytest.mark.django_db(transaction=True, databases=["default", BOUNCER]),
-    pytest.mark.usefixtures("pgbouncer_released"),
 ]
 
 
@@ -165,3 +166,34 @@ def test_a_prepared_statement_is_missing_on_the_next_server_connection() -> None
                     assert app.execute("SELECT %s::int", [value]).fetchone() == (value,)
             else:
                 assert app.execute("SELECT %s::int", [value]).fetchone() == (value,)
+
+
+def test_the_export_reads_keyset_chunks_that_hold_nothing_between_them(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Without server-side cursors, `iterator()` would fetch every row at once: the export
+    reads chunk after chunk by the last id seen, each chunk its own query, so memory stays
+    flat, and another client can take the server connection between two chunks."""
+    monkeypatch.setattr(exports, "CHUNK_SIZE", 2)
+    posts = PostFactory.create_batch(5)
+
+    with pinned_alias(BOUNCER), capture_queries() as queries:
+        rows = exports.post_export_optimized()
+        first = next(rows)
+        with another_client_in_a_transaction():
+            rest = list(rows)
+
+    assert [row[0] for row in [first, *rest]] == sorted(post.pk for post in posts)
+    assert queries.count == 3  # 2 + 2 + 1 rows: the short chunk is the last
+
+
+@contextmanager
+def pinned_alias(alias: str) -> Iterator[None]:
+    """Reads through `alias` for the block, as they would with DATABASE_URL on PgBouncer."""
+
+    class Router:
+        def db_for_read(self, model: Any, **hints: Any) -> str:
+            return alias
+
+    with override_settings(DATABASE_ROUTERS=[Router()]):
+        yield

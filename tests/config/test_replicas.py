@@ -173,14 +173,12 @@ def replica() -> Iterator[None]:
     its replay: the replica is one server for every pytest-xdist worker, so these tests take
     turns under an advisory lock on the primary."""
     primary = connections["default"].settings_dict
+    # A transaction-level lock, held by an open transaction: a session-level one would stay
+    # with a server connection if DATABASE_URL is a PgBouncer (make test-pgbouncer).
     with psycopg.connect(
-        host=primary["HOST"],
-        port=primary["PORT"],
-        user=primary["USER"],
-        dbname=primary["NAME"],
-        autocommit=True,
+        host=primary["HOST"], port=primary["PORT"], user=primary["USER"], dbname=primary["NAME"]
     ) as lock:
-        lock.execute("SELECT pg_advisory_lock(202612)")
+        lock.execute("SELECT pg_advisory_xact_lock(202612)")
         middleware = list(settings.MIDDLEWARE)
         middleware.insert(1, "core.replicas.ReadYourWritesMiddleware")
         replicas._down_until.clear()

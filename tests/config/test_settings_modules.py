@@ -43,7 +43,13 @@ def run_python(
         for key, value in os.environ.items()
         if not key.startswith("DJANGO_")
         and key
-        not in {"DATABASE_URL", "DATABASE_REPLICA_URLS", "DATABASE_PGBOUNCER_URL", "REDIS_URL"}
+        not in {
+            "DATABASE_URL",
+            "DATABASE_REPLICA_URLS",
+            "DATABASE_PGBOUNCER_URL",
+            "DATABASE_PGBOUNCER",
+            "REDIS_URL",
+        }
     }
     environ |= {
         "DJANGO_SETTINGS_MODULE": settings_module,
