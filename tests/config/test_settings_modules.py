@@ -31,6 +31,9 @@ print(json.dumps({
     "cache": settings.CACHES["default"]["BACKEND"],
     "lab": settings.QUERYLAB_ENABLED,
     "querylab_installed": "querylab" in settings.INSTALLED_APPS,
+    "databases": sorted(settings.DATABASES),
+    "routers": settings.DATABASE_ROUTERS,
+    "pin_middleware": "core.replicas.ReadYourWritesMiddleware" in settings.MIDDLEWARE,
 }))
 """
 
@@ -251,3 +254,30 @@ def test_wsgi_entry_point_stops_with_one_line_naming_the_variable(tmp_path: Path
     assert result.stderr.strip() == (
         "error: DJANGO_SECRET_KEY: must be set (the production settings have no default)"
     )
+
+
+@pytest.mark.parametrize("settings_module", ["config.settings.local", "config.settings.production"])
+def test_replicas_install_their_router_and_pin_only_when_named(
+    settings_module: str, tmp_path: Path
+) -> None:
+    """Without DATABASE_REPLICA_URLS nothing of core/replicas.py is installed; with it, the
+    aliases, the router and the pin middleware are (no connection is made to read settings)."""
+    production = {
+        "DJANGO_SECRET_KEY": "a-long-random-production-secret-for-this-test-only",
+        "DJANGO_ALLOWED_HOSTS": "blog.example.com",
+    }
+    plain = dump_settings(settings_module, tmp_path, **production)
+    replicated = dump_settings(
+        settings_module,
+        tmp_path,
+        **production,
+        DATABASE_URL="postgres://app@primary:5432/blog",
+        DATABASE_REPLICA_URLS="postgres://app@replica:5432/blog",
+    )
+
+    assert plain["databases"] == ["default"]
+    assert plain["routers"] == []
+    assert plain["pin_middleware"] is False
+    assert replicated["databases"] == ["default", "replica_1"]
+    assert replicated["routers"] == ["core.replicas.ReplicaRouter"]
+    assert replicated["pin_middleware"] is True
