@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 from django.conf import settings
+from django.core.management import CommandError, call_command
 from django.db import connection
 from django.http import QueryDict
 
@@ -80,6 +81,23 @@ def test_no_case_named_means_every_case() -> None:
 def test_unknown_cases_are_refused_by_name() -> None:
     with pytest.raises(ValueError, match="unknown case: nope"):
         selected_cases(["post-list", "nope"])
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "message"),
+    [
+        ("--sizes", "10,ten", "--sizes takes whole numbers separated by commas"),
+        ("--sizes", "0,10", "--sizes needs at least one, each 1 or more"),
+        ("--latencies", "-1", "--latencies needs at least one, each 0 or more"),
+        ("--latencies", "nan", "--latencies needs at least one"),
+        ("--latencies", "1ms", "--latencies takes milliseconds separated by commas"),
+    ],
+)
+def test_bad_numbers_are_refused_before_anything_runs(
+    option: str, value: str, message: str
+) -> None:
+    with pytest.raises(CommandError, match=message):
+        call_command("bench", option, value, "--cases", "post-list")
 
 
 def sample(

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import math
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
@@ -14,29 +16,28 @@ from querylab.bench.database import throwaway_database
 from querylab.bench.report import markdown_page, succeeded, terminal_table, time_chart
 from querylab.bench.run import production_like, run_bench, selected_cases
 
+Number = TypeVar("Number", int, float)
+
+
+def _comma_list(
+    text: str, parse: Callable[[str], Number], *, option: str, what: str, least: Number
+) -> list[Number]:
+    """`text` as sorted distinct numbers, at least one, none under `least`; else a clear error."""
+    try:
+        numbers = sorted({parse(part) for part in text.split(",") if part.strip()})
+    except ValueError:
+        raise CommandError(f"{option} takes {what} separated by commas, not {text!r}") from None
+    if not numbers or not all(math.isfinite(number) for number in numbers) or numbers[0] < least:
+        raise CommandError(f"{option} needs at least one, each {least:g} or more")
+    return numbers
+
 
 def _sizes(text: str) -> list[int]:
-    try:
-        sizes = sorted({int(part) for part in text.split(",") if part.strip()})
-    except ValueError:
-        raise CommandError(
-            f"--sizes takes whole numbers separated by commas, not {text!r}"
-        ) from None
-    if not sizes or sizes[0] < 1:
-        raise CommandError("--sizes needs at least one size of 1 or more")
-    return sizes
+    return _comma_list(text, int, option="--sizes", what="whole numbers", least=1)
 
 
 def _latencies(text: str) -> list[float]:
-    try:
-        latencies = sorted({float(part) for part in text.split(",") if part.strip()})
-    except ValueError:
-        raise CommandError(
-            f"--latencies takes milliseconds separated by commas, not {text!r}"
-        ) from None
-    if not latencies or latencies[0] < 0:
-        raise CommandError("--latencies needs at least one round trip of 0 ms or more")
-    return latencies
+    return _comma_list(text, float, option="--latencies", what="milliseconds", least=0.0)
 
 
 class Command(BaseCommand):
@@ -77,6 +78,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         sizes = _sizes(options["sizes"])
+        latencies = _latencies(options["latencies"])  # refused before a minute is spent
         if options["repeat"] < 1:
             raise CommandError("--repeat must be 1 or more")
         try:
@@ -105,7 +107,7 @@ class Command(BaseCommand):
                 run.extras["connections"] = extras.connection_comparison(options["repeat"])
                 run.extras["profiles"] = extras.feed_profiles()
                 run.extras["latency"] = extras.latency_comparison(
-                    _latencies(options["latencies"]),
+                    latencies,
                     rows=options["latency_rows"],
                     repeat=options["repeat"],
                 )
