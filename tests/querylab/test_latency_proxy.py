@@ -84,16 +84,21 @@ def test_a_burst_streams_after_one_round_trip(echo_server: tuple[str, int]) -> N
         latency_proxy(echo_server, round_trip_ms=ROUND_TRIP_MS) as address,
         socket.create_connection(address) as client,
     ):
-        started = time.perf_counter()
-        for chunk in burst:
-            client.sendall(chunk)
-        received = b""
-        while len(received) < sum(map(len, burst)):
-            received += client.recv(65536)
-        elapsed = (time.perf_counter() - started) * 1000
+        # The fastest of three bursts: a stall of the shared machine only adds.
+        elapsed = min(_burst(client, burst) for _ in range(3))
 
-    assert received == b"".join(burst)
     assert ROUND_TRIP_MS <= elapsed < 5 * ROUND_TRIP_MS
+
+
+def _burst(client: socket.socket, burst: list[bytes]) -> float:
+    started = time.perf_counter()
+    for chunk in burst:
+        client.sendall(chunk)
+    received = b""
+    while len(received) < sum(map(len, burst)):
+        received += client.recv(65536)
+    assert received == b"".join(burst)
+    return (time.perf_counter() - started) * 1000
 
 
 def test_a_closed_connection_is_passed_on(echo_server: tuple[str, int]) -> None:
@@ -156,13 +161,13 @@ def test_the_naive_feed_pays_a_round_trip_per_query(client: Client) -> None:
     }
     with database_latency(5.0) as round_trip:
         with capture_queries() as naive_queries:
-            naive = _timed(client, urls["naive"])
+            naive = _fastest(client, urls["naive"])
         with capture_queries() as optimized_queries:
-            optimized = _timed(client, urls["optimized"])
+            optimized = _fastest(client, urls["optimized"])
 
     assert round_trip >= 5.0
-    assert naive_queries.count == 46
-    assert optimized_queries.count == 3
+    assert naive_queries.count == 46 * TIMED_RUNS
+    assert optimized_queries.count == 3 * TIMED_RUNS
     # Each query waits its round trip: a floor no machine can beat.
     assert naive >= 46 * 5.0
     assert optimized >= 3 * 5.0
@@ -170,13 +175,20 @@ def test_the_naive_feed_pays_a_round_trip_per_query(client: Client) -> None:
     assert measured_round_trip_ms() < 5.0  # back on the direct connection
 
 
-def _timed(client: Client, url: str) -> float:
-    started = time.perf_counter()
-    response = client.get(url)
-    elapsed = (time.perf_counter() - started) * 1000
-    assert response.status_code == HTTPStatus.OK
-    assert len(response.json()["results"]) == 5
-    return elapsed
+# The fastest of a few runs: a shared machine can stall any one request by 100 ms or more (CI
+# once timed the optimized feed at 157 ms against the naive one's 376), and a stall only adds.
+TIMED_RUNS = 3
+
+
+def _fastest(client: Client, url: str) -> float:
+    timings = []
+    for _ in range(TIMED_RUNS):
+        started = time.perf_counter()
+        response = client.get(url)
+        timings.append((time.perf_counter() - started) * 1000)
+        assert response.status_code == HTTPStatus.OK
+        assert len(response.json()["results"]) == 5
+    return min(timings)
 
 
 @pytest.mark.postgres
