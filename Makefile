@@ -121,7 +121,7 @@ bench: $(STAMP)
 bench-report: $(STAMP)
 	env -u DATABASE_URL -u DATABASE_REPLICA_URLS -u DATABASE_PGBOUNCER_URL -u REDIS_URL $(BIN)/python manage.py bench_report $(BENCH_DIR)/sqlite.json $(BENCH_DIR)/postgresql.json
 
-SMOKE := --sizes 2,4 --repeat 1 --serializer-rows 4 --export-rows 300 --latencies 0,1 --latency-rows 2
+SMOKE := --sizes 2,4 --repeat 1 --serializer-rows 4 --export-rows 300 --latencies 0,1 --latency-rows 2 --compression-rows 4
 bench-smoke: $(STAMP)
 	env -u DATABASE_URL -u DATABASE_REPLICA_URLS -u DATABASE_PGBOUNCER_URL -u REDIS_URL $(BIN)/python manage.py bench $(SMOKE) -v 0
 	scripts/with-services.sh $(BIN)/python manage.py bench $(SMOKE) -v 0

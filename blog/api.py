@@ -19,6 +19,7 @@ from rest_framework.permissions import (
 from rest_framework.request import Request
 
 from core.api import APIView, json_response, parse_body
+from core.cache_policy import CachePolicy
 from core.case_api import RowsAPIView, results_model
 from core.openapi import ResponseModels, query_parameters, slug_links
 from core.params import LimitQuery
@@ -27,6 +28,7 @@ from users.api import SignUpAPI
 from users.auth import requesting_user
 
 from . import authors, pagination, schemas, selectors, services
+from .conditional import revalidated
 from .models import Post
 from .params import FeedQuery
 
@@ -46,6 +48,7 @@ class PostCollectionAPI(APIView):
 
     permission_classes = [IsAuthenticatedOrReadOnly]
     throttle_classes = [WriteRateThrottle]
+    cache_policy = CachePolicy.PUBLIC
     query_parameters = {"GET": query_parameters(FeedQuery)}
     request_models = {"POST": schemas.PostIn}
     response_models = {
@@ -62,6 +65,7 @@ class PostCollectionAPI(APIView):
         )
     }
 
+    @revalidated
     def get(self, request: Request) -> HttpResponse:
         query = FeedQuery.from_query(request.query_params)
         filters = selectors.FeedFilters(tag=query.tag, author=query.author, category=query.category)
@@ -97,6 +101,7 @@ class PostItemAPI(APIView):
 
     permission_classes = [IsAuthenticatedOrReadOnly, IsAuthorOrReadOnly]
     throttle_classes = [WriteRateThrottle]
+    cache_policy = CachePolicy.PUBLIC  # a draft, seen by its author, is theirs: private
     request_models = {"PATCH": schemas.PostPatchIn}
     response_models = {
         "GET": {200: schemas.PostDetailOut},
@@ -109,6 +114,7 @@ class PostItemAPI(APIView):
         self.check_object_permissions(request, post)
         return post
 
+    @revalidated
     def get(self, request: Request, slug: str) -> HttpResponse:
         return json_response(schemas.POST_DETAIL, self.get_post(request, slug))
 
@@ -130,6 +136,7 @@ class PostCommentsAPI(APIView):
 
     permission_classes = [IsAuthenticatedOrReadOnly]
     throttle_classes = [WriteRateThrottle]
+    cache_policy = CachePolicy.PUBLIC
     query_parameters = {"GET": query_parameters(LimitQuery)}
     request_models = {"POST": schemas.CommentIn}
     response_models = {
@@ -137,6 +144,7 @@ class PostCommentsAPI(APIView):
         "POST": {201: schemas.CommentOut},
     }
 
+    @revalidated
     def get(self, request: Request, slug: str) -> HttpResponse:
         limit = LimitQuery.from_query(request.query_params).limit
         post = selectors.post_detail_optimized(slug=slug, limit=limit)
@@ -152,8 +160,18 @@ class PostCommentsAPI(APIView):
 # The author directory and public profiles: users joined to their posts (blog.authors).
 
 
-class UserCollectionAPI(SignUpAPI, RowsAPIView):
-    """`GET /api/v1/users/`: the author directory. `POST`: sign up (users.api.SignUpAPI)."""
+class PublicRowsAPI(RowsAPIView):
+    """A public list of rows (`as_view(selector=..., item_model=...)`), revalidated."""
+
+    cache_policy = CachePolicy.PUBLIC
+    get = revalidated(RowsAPIView.get)
+
+
+class UserCollectionAPI(SignUpAPI, PublicRowsAPI):
+    """`GET /api/v1/users/`: the author directory. `POST`: sign up (users.api.SignUpAPI), whose
+    answer, an account, nobody keeps (no-store, as for every write)."""
+
+    cache_policy = CachePolicy.PUBLIC
 
     response_models: ClassVar[ResponseModels] = {
         "GET": {200: results_model(schemas.UserDirectoryOut)},
@@ -164,7 +182,9 @@ class UserCollectionAPI(SignUpAPI, RowsAPIView):
 class UserDetailAPI(APIView):
     """`GET /api/v1/users/{username}/`: profile, published-post and comment counts."""
 
+    cache_policy = CachePolicy.PUBLIC
     response_models = {"GET": {200: schemas.UserDetailOut}}
 
+    @revalidated
     def get(self, request: Request, username: str) -> HttpResponse:
         return json_response(schemas.USER_DETAIL, authors.user_get_profile(username=username))

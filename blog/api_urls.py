@@ -8,7 +8,6 @@ from __future__ import annotations
 from django.conf import settings
 from django.urls import URLPattern, URLResolver, path, re_path, register_converter
 
-from core.case_api import RowsAPIView
 from core.case_routes import PermanentRedirect, case_urlpatterns, moved_case_urlpatterns
 from users.converters import UsernameConverter
 
@@ -37,7 +36,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("posts/publish-drafts/", bulk_api.PublishDraftsAPI.as_view(service=services.post_publish_drafts_optimized), name="posts-publish-drafts"),
     path("posts/retitle/", bulk_api.RetitleAPI.as_view(service=services.post_retitle_optimized), name="posts-retitle"),
     re_path(r"^posts/export\.(?P<fmt>ndjson|csv)$", report_api.PostExportAPI.as_view(export=exports.STREAMED), name="posts-export"),
-    path("posts/reading-list/", RowsAPIView.as_view(selector=selectors.post_reading_list, item_model=schemas.PostReadingOut), name="post-reading-list"),
+    path("posts/reading-list/", api.PublicRowsAPI.as_view(selector=selectors.post_reading_list, item_model=schemas.PostReadingOut), name="post-reading-list"),
     path("posts/<slug:slug>/links/", async_api.PostLinksAPI.as_view(), name="post-links"),
     path("stats/", report_api.StatsAPI.as_view(), name="stats"),
     path("posts/<slug:slug>/view/", bulk_api.ViewCountAPI.as_view(service=services.post_view_optimized), name="post-view"),

@@ -1,23 +1,28 @@
-"""Endpoints only the cases and the bench mount: serializers compared (drf-nested-serializer)
-and the feed as the database builds its JSON (a tier past the ORM). Development only, like every
-case route."""
+"""Endpoints only the cases and the bench mount: serializers compared (drf-nested-serializer),
+the feed's tiers past the ORM, and the feed revalidated (conditional-get). Development only,
+like every case route."""
 
 from __future__ import annotations
 
 from http import HTTPStatus
 
 import orjson
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse, HttpResponseBase, JsonResponse
 from rest_framework.request import Request
 
-from core.api import APIView, ProblemError
-from core.case_api import results_model
+from core.api import APIView, ProblemError, json_response
+from core.cache_policy import CachePolicy
+from core.case_api import adapter_for, results_model
 from core.case_output import report_count, report_rows
 from core.case_views import CaseVariantMixin
+from core.conditional import Revalidation
 from core.openapi import query_parameters
 from core.params import LimitQuery
 
-from . import feed_cache, feed_tiers, schemas
+from . import feed_cache, feed_tiers, schemas, selectors
+from .conditional import content_etag
+
+FEED_LIST = results_model(schemas.PostFeedOut)
 
 
 class SerializedPostListAPI(CaseVariantMixin, APIView):
@@ -38,6 +43,7 @@ class FeedTierAPI(APIView):
     """A rung of the feed's ladder past the ORM: `?limit=` in, the optimized feed's JSON out,
     made by `body()`."""
 
+    cache_policy = CachePolicy.PUBLIC
     response_models = {"GET": {200: results_model(schemas.PostFeedOut)}}
     query_parameters = {"GET": query_parameters(LimitQuery)}
 
@@ -94,3 +100,26 @@ class PostFeedValuesOrjsonAPI(FeedTierAPI):
         report_rows(rows)
         # OPT_UTC_Z: a UTC timestamp ends in `Z`, as Pydantic writes it.
         return orjson.dumps({"results": rows}, option=orjson.OPT_UTC_Z)
+
+
+class ConditionalFeedAPI(CaseVariantMixin, APIView):
+    """conditional-get: the optimized feed (three queries), answering a client that sends its
+    copy's ETag back; the variants differ only in when they compare it (core.conditional)."""
+
+    cache_policy = CachePolicy.PUBLIC
+    response_models = {"GET": {200: FEED_LIST}}
+    query_parameters = {"GET": query_parameters(LimitQuery)}
+
+    def get(self, request: Request) -> HttpResponseBase:
+        limit = LimitQuery.from_query(request.query_params).limit
+        revalidate: Revalidation = self.variant_code()
+        return revalidate(
+            request,
+            lambda: self.feed(limit),
+            validator=lambda: content_etag(request, FEED_LIST),
+        )
+
+    def feed(self, limit: int) -> HttpResponse:
+        rows = list(selectors.post_feed_optimized(limit=limit))
+        report_rows(rows)
+        return json_response(adapter_for(FEED_LIST), {"results": rows})

@@ -30,6 +30,11 @@ from core.cases import (
     ViewerSelector,
     django_docs,
 )
+from core.conditional import (
+    Revalidation,
+    revalidate_after_rendering,
+    revalidate_before_rendering,
+)
 from users.models import User
 
 from . import (
@@ -38,6 +43,7 @@ from . import (
     authors,
     bulk_api,
     case_api,
+    conditional,
     content_version,
     drf_serializers,
     exports,
@@ -516,6 +522,33 @@ CASES: tuple[AnyCase, ...] = (
         api_view=report_api.StatsAPI,
         warm_up=True,
         sized_by_limit=False,
+    ),
+    Case(
+        slug="conditional-get",
+        title="Revalidating the feed: a 304 after every query, or before any",
+        app="blog",
+        techniques=("conditional_get", "cache"),
+        naive_queries=Formula.parse("3"),
+        optimized_queries=Formula.parse("0"),
+        grows_with_n=False,
+        scale="posts",
+        why="ConditionalGetMiddleware answers 304 only after the view has run its queries and "
+        "serialized every row, to hash the body: it saves the bytes, not the work. An ETag the "
+        "server can check first, the content version in the cache, answers 304 with no query.",
+        docs_url=django_docs("topics/conditional-view-processing/"),
+        selectors=Pair[Revalidation](
+            naive=revalidate_after_rendering, optimized=revalidate_before_rendering
+        ),
+        code={
+            "naive": (revalidate_after_rendering, case_api.ConditionalFeedAPI.get),
+            "optimized": (
+                revalidate_before_rendering,
+                conditional.content_etag,
+                case_api.ConditionalFeedAPI.get,
+            ),
+        },
+        api_view=case_api.ConditionalFeedAPI,
+        revalidate=True,
     ),
     Case(
         slug="async-gather",

@@ -9,16 +9,23 @@ transaction that is later rolled back wrote.
 
 A version series never restarts at a number used before: it starts at the clock's nanoseconds,
 so an entry kept in a process from before a cache flush can never pass for a new one.
+
+Beside the version, the time of the last change (`content_changed_at`): a reader that renders
+what a version names from a read replica must know whether the replica has had time to replay
+the change (blog.conditional). The time is written before the version moves on, so a reader
+that sees the new version never sees an older time with it.
 """
 
 from __future__ import annotations
 
 import time
+from typing import NamedTuple
 
 from django.core.cache import cache
 from django.db import transaction
 
 VERSION_KEY = "content:version"
+CHANGED_KEY = "content:changed"
 
 
 def content_version() -> int | None:
@@ -32,12 +39,32 @@ def content_version() -> int | None:
     return None if version is None else int(version)
 
 
+class ContentState(NamedTuple):
+    version: int
+    changed_at: float  # when the content last changed, in seconds since the epoch
+
+
+def content_state() -> ContentState | None:
+    """The version and the time of the last change, in one cache round trip; None when the
+    cache cannot keep a version. A time the cache has no record of (first use, an eviction)
+    is taken as now: assume the content just changed."""
+    found = cache.get_many([VERSION_KEY, CHANGED_KEY])
+    version = found.get(VERSION_KEY)
+    if version is None:
+        version = content_version()
+        if version is None:
+            return None
+    changed = found.get(CHANGED_KEY)
+    return ContentState(int(version), time.time() if changed is None else float(changed))
+
+
 def _new_series() -> int:
     """A first version no earlier series has used: the clock's nanoseconds."""
     return time.time_ns()
 
 
 def _bump_version() -> None:
+    cache.set(CHANGED_KEY, time.time(), timeout=None)  # first: see the module's docstring
     try:
         cache.incr(VERSION_KEY)
     except ValueError:  # the key is gone (eviction, restart): any new version will do

@@ -12,10 +12,12 @@ from drf_spectacular.utils import OpenApiParameter
 from rest_framework.request import Request
 
 from core.api import APIView
+from core.cache_policy import CachePolicy
 from core.case_output import report_count
 from core.case_views import CaseVariantMixin
 
 from . import exports, schemas, stats
+from .conditional import revalidated
 
 CONTENT_TYPES = {"ndjson": "application/x-ndjson", "csv": "text/csv; charset=utf-8"}
 
@@ -25,6 +27,7 @@ class PostExportAPI(CaseVariantMixin, APIView):
     streamed; the post-export case mounts it with each of its variants' `Export`."""
 
     export: exports.Export | None = None
+    cache_policy = CachePolicy.PUBLIC
     # One row per line in NDJSON; CSV has the same columns, with a header line.
     response_models = {
         "GET": {
@@ -60,8 +63,10 @@ class StatsAPI(CaseVariantMixin, APIView):
     or served from the cache.
     """
 
+    cache_policy = CachePolicy.PUBLIC
     response_models = {"GET": {200: schemas.StatsOut}}
 
+    @revalidated
     def get(self, request: Request) -> HttpResponse:
         compute: Callable[[], schemas.StatsOut | stats.CachedStats] = self.variant_code(
             stats.stats_cached

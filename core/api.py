@@ -22,6 +22,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView as DRFAPIView
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from .cache_policy import CachePolicyMixin
 from .errors import DomainConflictError, DomainValidationError
 from .params import InvalidParameterError
 
@@ -50,11 +51,12 @@ class MethodFirstMixin:
         super().initial(request, *args, **kwargs)  # type: ignore[misc]
 
 
-class APIView(MethodFirstMixin, DRFAPIView):
-    """Every API endpoint's base: DRF's APIView, with the method checked first."""
+class APIView(CachePolicyMixin, MethodFirstMixin, DRFAPIView):
+    """Every API endpoint's base: DRF's APIView, with the method checked first and the view's
+    `cache_policy` on every response (core.cache_policy)."""
 
 
-class AsyncAPIView(MethodFirstMixin, adrf.views.APIView):  # type: ignore[misc]
+class AsyncAPIView(CachePolicyMixin, MethodFirstMixin, adrf.views.APIView):  # type: ignore[misc]
     """The same for endpoints with `async def` handlers (adrf: DRF's authentication,
     permissions, throttles and errors, awaited)."""
 

@@ -18,6 +18,7 @@ from pydantic import BaseModel, TypeAdapter, create_model
 from rest_framework.request import Request
 
 from .api import APIView, json_response
+from .cache_policy import CachePolicy
 from .case_output import report_rows
 from .case_params import CaseParams
 from .case_views import CaseVariantMixin
@@ -87,6 +88,8 @@ class RowsAPIView(APIView):
 
 class CaseAPIView(CaseVariantMixin, RowsAPIView):
     """One variant of a read case as JSON: its selector, in the case's schema."""
+
+    cache_policy = CachePolicy.PUBLIC  # what the public reads show, by other code
 
     def endpoint(self) -> RowsEndpoint:
         case, variant = self.case_and_variant()

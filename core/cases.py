@@ -63,7 +63,7 @@ Technique = Literal[
     "select_related", "prefetch_related", "Prefetch", "sliced_prefetch", "only", "defer",
     "annotate", "aggregate", "Exists", "Subquery", "values", "count_exists", "iterator",
     "streaming", "bulk_create", "bulk_update", "update_F", "cursor_pagination", "cache", "admin",
-    "async", "db_json",
+    "async", "db_json", "conditional_get",
 ]  # fmt: skip
 TECHNIQUES: tuple[str, ...] = get_args(Technique)
 # Which figure shows what a case's optimization buys: not always the query count (post-titles
@@ -195,6 +195,9 @@ class Case(Generic[SelectorT_co]):
     write: Callable[[int], WriteSetup] | None = None
     # Request each variant once before measuring it: the cache case measures a warm hit.
     warm_up: bool = False
+    # Measure a client that already holds the response: request it once, then send its ETag
+    # back (If-None-Match) on every measured request (the conditional-get case's 304s).
+    revalidate: bool = False
     # A case that saves columns (only, defer, values) names, per table, exactly the columns its
     # optimized variant selects; tests/querylab/test_columns.py reads its SQL and holds it to it.
     optimized_columns: Mapping[str, frozenset[str]] = field(default_factory=dict)

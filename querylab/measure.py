@@ -19,7 +19,8 @@ import tracemalloc
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import AbstractContextManager, nullcontext
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from http import HTTPStatus
 from typing import Any, Generic, Protocol, TypeVar, cast
 from urllib.parse import urlsplit
 
@@ -34,6 +35,7 @@ from django.urls import resolve
 
 from core.case_output import CaseOutput, recording
 from core.cases import VARIANTS, AnyCase, PageTarget, Surface, Variant, WriteSetup
+from core.compression import WireSizes, wire_sizes
 from querycheck.capture import CapturedQuery, capture_queries, group_captured
 from querycheck.sql import QueryShape
 from querycheck.waste import WasteReport, record_waste, text_size
@@ -58,13 +60,31 @@ class RenderedPage:
         return self.body.decode()
 
 
-def render_page(url: str, *, user: Any = None, keep_body: bool = True) -> RenderedPage:
+def render_page(
+    url: str, *, user: Any = None, keep_body: bool = True, headers: Mapping[str, str] | None = None
+) -> RenderedPage:
     """GET `url` through its view and render the template; return the response and its rows.
 
     A streamed response is consumed chunk by chunk; `keep_body=False` drops the chunks as they
     come, so measuring its memory does not build the whole body after all.
     """
-    return _call(RequestFactory().get(url), url, user=user, keep_body=keep_body)
+    request = RequestFactory().get(url, headers=dict(headers or {}))
+    return _call(request, url, user=user, keep_body=keep_body)
+
+
+def revalidating(url: str, *, user: Any = None) -> Callable[[bool], RenderedPage]:
+    """The request of a client that already holds `url`: fetched once now, then asked again with
+    the copy's ETag in `If-None-Match` (a case declared `revalidate`). A 304 shows no rows, so
+    its N is the N of the copy the client holds."""
+    held = render_page(url, user=user)
+    etag = held.response.get("ETag")
+    headers = {"If-None-Match": etag} if etag else {}
+
+    def request(keep_body: bool) -> RenderedPage:
+        page = render_page(url, user=user, keep_body=keep_body, headers=headers)
+        return replace(page, n=held.n) if page.status_code == HTTPStatus.NOT_MODIFIED else page
+
+    return request
 
 
 def run_write(case: AnyCase, variant: Variant, setup: WriteSetup) -> RenderedPage:
@@ -272,6 +292,10 @@ class Measurement:
     lazy_loads: tuple[tuple[str, int, str], ...] = ()
     # What the waste pass saw fetched and never read, one line each, biggest columns first.
     waste: tuple[str, ...] = ()
+    # The response body's size as it is, gzipped and as Brotli (core.compression).
+    wire: WireSizes | None = None
+    # A revalidating case's: the copy the client holds, which the 304 spares sending again.
+    held: WireSizes | None = None
 
     @property
     def repeated_shapes(self) -> list[QueryShape]:
@@ -304,7 +328,7 @@ def measure_case(
         else:
             url = case.url(surface, variant, target, limit=None if case.staff_only else limit)
             urls[variant] = url
-            tiers[variant] = _read_tier(url, user)
+            tiers[variant] = _read_tier(url, user, revalidate=case.revalidate)
     if auto and case.auto_queries is not None and "naive" in urls and case.write is None:
         urls["auto"] = urls["naive"]
         tiers["auto"] = _read_tier(urls["naive"], user, around=auto_prefetching)
@@ -316,7 +340,13 @@ def measure_case(
         time_budget_seconds=time_budget_seconds,
         clock=clock,
     )
-    return {tier: _measurement(case, tier, urls[tier], results[tier]) for tier in tiers}
+    measured = {tier: _measurement(case, tier, urls[tier], results[tier]) for tier in tiers}
+    if case.revalidate:
+        measured = {
+            tier: replace(m, held=wire_sizes(render_page(m.url, user=user).body))
+            for tier, m in measured.items()
+        }
+    return measured
 
 
 def measure(
@@ -345,11 +375,21 @@ def measure(
 
 
 def _read_tier(
-    url: str, user: Any, *, around: Callable[[], AbstractContextManager[Any]] = nullcontext
+    url: str,
+    user: Any,
+    *,
+    around: Callable[[], AbstractContextManager[Any]] = nullcontext,
+    revalidate: bool = False,
 ) -> Tier[RenderedPage]:
+    request: Request[RenderedPage] = (
+        revalidating(url, user=user)
+        if revalidate
+        else lambda keep_body: render_page(url, user=user, keep_body=keep_body)
+    )
+
     def tier(instrument: Instrument[RenderedPage]) -> Any:
         with around():
-            return instrument(lambda keep_body: render_page(url, user=user, keep_body=keep_body))
+            return instrument(request)
 
     return tier
 
@@ -387,6 +427,7 @@ def _measurement(
         passes=result.passes,
         lazy_loads=lazy_loads(result.queries),
         waste=tuple(result.waste.lines()) if result.waste is not None else (),
+        wire=wire_sizes(page.body),
     )
 
 

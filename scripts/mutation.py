@@ -47,6 +47,9 @@ PAGE_COST = "tests/querylab/test_page_cost.py"
 RELATIONS = "tests/querycheck/test_relations.py"
 SUGGESTIONS = "tests/querylab/test_fix_suggestions.py"
 STRICT = "tests/querylab/test_strict_loading.py"
+CONDITIONAL = "tests/blog/test_conditional.py"
+CACHE_HEADERS = "tests/api/test_cache_headers.py"
+COMPRESSION = "tests/api/test_compression.py"
 
 
 @dataclass(frozen=True)
@@ -401,6 +404,44 @@ MUTATIONS = [
         "    one_way = round_trip_ms / 2000",
         "    one_way = 0.0",
         (LATENCY_TESTS,),
+    ),
+    # Conditional GET (core/conditional.py, blog/conditional.py): a 304 that costs the work,
+    # a tag that ignores who asks, a validator that a write does not move.
+    Mutation(
+        "conditional GET: the feed rendered before the validator is compared",
+        "core/conditional.py",
+        "    etag = validator()\n    if etag is None:",
+        "    render()\n    etag = validator()\n    if etag is None:",
+        (COUNTS, CONDITIONAL),
+    ),
+    Mutation(
+        "conditional GET: the ETag does not name the viewer",
+        "blog/conditional.py",
+        "    return weak_etag(version, viewer, schema_fingerprint(schema))",
+        "    return weak_etag(version, schema_fingerprint(schema))",
+        (CONDITIONAL,),
+    ),
+    Mutation(
+        "conditional GET: a comment does not move the content version",
+        "blog/signals.py",
+        "SHOWN = (Post, Comment, User, Tag, Profile, Category)",
+        "SHOWN = (Post, User, Tag, Profile, Category)",
+        (CONDITIONAL,),
+    ),
+    # Cache headers and compression (core/cache_policy.py, core/compression.py).
+    Mutation(
+        "cache headers: a signed-in read marked public",
+        "core/cache_policy.py",
+        "    if policy is CachePolicy.PUBLIC and not authenticated:",
+        "    if policy is CachePolicy.PUBLIC:",
+        (CACHE_HEADERS,),
+    ),
+    Mutation(
+        "compression: a private response compressed (BREACH)",
+        "core/compression.py",
+        '        if response.has_header("Content-Encoding") or depends_on_who_asks(response):',
+        '        if response.has_header("Content-Encoding"):',
+        (COMPRESSION,),
     ),
     # A race only PostgreSQL can stage: two INSERTs of one slug.
     Mutation(

@@ -11,6 +11,7 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 
 from core.api import APIView, json_response, parse_body
+from core.cache_policy import CachePolicy
 from core.openapi import ResponseModels
 from core.throttling import WriteRateThrottle
 
@@ -25,6 +26,7 @@ class SignUpAPI(APIView):
 
     permission_classes = [AllowAny]
     throttle_classes = [WriteRateThrottle]
+    cache_policy = CachePolicy.NO_STORE
     request_models = {"POST": schemas.UserIn}
     response_models: ClassVar[ResponseModels] = {"POST": {201: schemas.MeOut}}
 
@@ -40,6 +42,7 @@ class MeAPI(APIView):
 
     permission_classes = [IsAuthenticated]
     throttle_classes = [WriteRateThrottle]
+    cache_policy = CachePolicy.NO_STORE  # an email address, and nobody else's business
     request_models = {"PATCH": schemas.MePatchIn}
     response_models = {"GET": {200: schemas.MeOut}, "PATCH": {200: schemas.MeOut}}
 

@@ -58,7 +58,10 @@ QUERYLAB_ENABLED = False
 # The home page is cached for everyone alike (blog.views.home); 0 serves it fresh (local settings).
 HOME_PAGE_CACHE_SECONDS = 60
 
+# First: it compresses what every other middleware has finished writing (core/compression.py).
+COMPRESSION_MIDDLEWARE = "core.compression.CompressionMiddleware"
 MIDDLEWARE = [
+    COMPRESSION_MIDDLEWARE,
     "django.middleware.security.SecurityMiddleware",
     "core.middleware.RejectNulMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -112,7 +115,7 @@ DATABASE_REPLICA_PIN_SECONDS = ENV.DATABASE_REPLICA_PIN_SECONDS
 DATABASE_ROUTERS = ["core.replicas.ReplicaRouter"] if ENV.DATABASE_REPLICA_URLS else []
 if ENV.DATABASE_REPLICA_URLS:
     # Early: every read after it in the request, and in the views, follows its pin.
-    MIDDLEWARE.insert(1, "core.replicas.ReadYourWritesMiddleware")
+    MIDDLEWARE.insert(2, "core.replicas.ReadYourWritesMiddleware")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # https://docs.djangoproject.com/en/5.2/topics/cache/

@@ -6,19 +6,21 @@ import socket
 from pathlib import Path
 
 from .base import *  # noqa: F403
-from .base import ENV, INSTALLED_APPS, MIDDLEWARE
+from .base import COMPRESSION_MIDDLEWARE, ENV, INSTALLED_APPS, MIDDLEWARE
 
 DEBUG = True
 
 QUERYLAB_ENABLED = True
 INSTALLED_APPS = [*INSTALLED_APPS, "querylab", "debug_toolbar"]
-# The toolbar's middleware goes first so it sees every query the rest of the stack issues.
-# Outermost: the query-count headers see every query, and add to the toolbar's Server-Timing
-# header instead of being overwritten by it.
+# Compression stays outermost: the toolbar writes into the page, which must not be compressed
+# yet (the toolbar's docs). Then the toolbar, so it sees every query the rest of the stack
+# issues; outside it, the query-count headers, which see every query and add to the toolbar's
+# Server-Timing header instead of being overwritten by it.
 MIDDLEWARE = [
+    COMPRESSION_MIDDLEWARE,
     "querylab.middleware.QueryCountHeadersMiddleware",
     "debug_toolbar.middleware.DebugToolbarMiddleware",
-    *MIDDLEWARE,
+    *(name for name in MIDDLEWARE if name != COMPRESSION_MIDDLEWARE),
     # A lazy relation or deferred-field load is an error page naming the fix (querycheck).
     "querycheck.middleware.StrictLoadingMiddleware",
     # Innermost: each case page shows what its view and template cost, on the page itself.

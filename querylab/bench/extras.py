@@ -1,4 +1,5 @@
-"""Figures beside the request timings: the serializer alone, and an export's peak memory.
+"""Figures beside the request timings: the serializer alone, an export's peak memory, and the
+feed's bytes on the wire, compressed or not, and revalidated.
 
 - The serializer comparison takes the same model instances (the optimized post list, loaded once)
   through DRF (`ModelSerializer` + `JSONRenderer`) and through Pydantic (`TypeAdapter`
@@ -17,16 +18,22 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from functools import partial
 from typing import Any
 
+import brotli
 from django.conf import settings
 from django.db import connection
+from django.middleware.gzip import GZipMiddleware
+from django.urls import reverse
+from django.utils.text import compress_string
 from rest_framework.renderers import JSONRenderer
 
 from blog.drf_serializers import NestedPostSerializer
 from blog.schemas import POST_LIST_ITEMS, STATS
 from blog.selectors import post_list_optimized
 from blog.stats import stats_cached_json, stats_optimized
+from core.compression import BROTLI_QUALITY
 from core.params import raised_limit_cap
 from core.postgresql.pool import pool_options
 
@@ -34,7 +41,7 @@ from ..clocks import redis_client
 from ..latency_proxy import database_latency, measured_round_trip_ms
 from ..registry import CASES, PageTarget
 from .profiles import profile_requests
-from .run import fresh_data
+from .run import bench_limit_cap, fresh_data
 from .wsgi import WsgiClient
 
 EXPORT_VARIANTS = ("list", "streaming")
@@ -219,11 +226,11 @@ def _through(latency: float) -> Iterator[float]:
         yield round_trip
 
 
-def _getter(client: WsgiClient, url: str) -> Callable[[], Any]:
+def _getter(client: WsgiClient, url: str, *, status: int = 200) -> Callable[[], Any]:
     def get() -> None:
-        status, _ = client.get(url, keep_body=False)
-        if status != 200:
-            raise RuntimeError(f"{url} answered {status}")
+        answered, _ = client.get(url, keep_body=False)
+        if answered != status:
+            raise RuntimeError(f"{url} answered {answered}")
 
     return get
 
@@ -270,3 +277,54 @@ def export_memory(rows: int) -> dict[str, Any]:
             raise RuntimeError(f"bench_export_memory --variant={variant} failed:\n{child.stderr}")
         results[variant] = json.loads(child.stdout.strip().splitlines()[-1])
     return results
+
+
+# What a client's Accept-Encoding asks for, by the name the page gives it.
+CODINGS = {"identity": "identity", "gzip": "gzip", "br": "gzip, deflate, br"}
+
+
+def compression_comparison(sizes: list[int], *, repeat: int) -> dict[str, Any]:
+    """The optimized feed's JSON at each size through the handler (and core.compression): per
+    coding, the bytes on the wire (body and headers) and this process's CPU for the whole
+    request; the compressor's CPU alone on the same body; and a client that holds the feed
+    asking again with its ETag (the 304). Rotated rounds, CPU time."""
+    feed = next(case for case in CASES if case.slug == "post-feed")
+    results: dict[str, Any] = {"sizes": {}}
+    for size in sizes:
+        fresh_data(feed.scale, size)
+        rows = min(size, bench_limit_cap([size]))
+        with raised_limit_cap(rows):
+            url = feed.url("api", "optimized", PageTarget(), limit=rows)
+            results["sizes"][str(size)] = {"rows": rows, **_compression_at(url, rows, repeat)}
+    return results
+
+
+def _compression_at(url: str, rows: int, repeat: int) -> dict[str, Any]:
+    wire: dict[str, Any] = {}
+    runs: dict[str, Callable[[], Any]] = {}
+    body = b""
+    for name, accept in CODINGS.items():
+        client = WsgiClient(headers={"Accept-Encoding": accept})
+        status, sent = client.get(url)
+        if status != 200:
+            raise RuntimeError(f"{url} answered {status}")
+        body = sent if name == "identity" else body
+        wire[name] = {"body": len(sent), "headers": client.header_bytes()}
+        runs[name] = _getter(client, url)
+    revalidate = reverse("api:conditional-get-optimized") + f"?limit={rows}"
+    holder = WsgiClient(headers={"Accept-Encoding": CODINGS["br"]})
+    holder.get(revalidate)
+    holder.headers["If-None-Match"] = holder.header("ETag") or ""
+    if holder.get(revalidate)[0] != 304:
+        raise RuntimeError(f"{revalidate} did not answer 304 to its own ETag")
+    wire["304"] = {"body": 0, "headers": holder.header_bytes()}
+    runs["304"] = _getter(holder, revalidate, status=304)
+    compressors: dict[str, Callable[[], Any]] = {
+        "gzip": partial(compress_string, body, max_random_bytes=GZipMiddleware.max_random_bytes),
+        "br": partial(brotli.compress, body, quality=BROTLI_QUALITY),
+    }
+    return {
+        "wire": wire,
+        "request_cpu_ms": _rounds(runs, repeat=repeat),
+        "compress_cpu_ms": _rounds(compressors, repeat=repeat),
+    }

@@ -207,16 +207,20 @@ from django.core.management import call_command
 from django.test import Client
 call_command("migrate", verbosity=0)
 call_command("seed", "--if-empty", "--users", "3", "--posts-per-user", "2")
-response = Client(REMOTE_ADDR="127.0.0.1", HTTP_HOST="127.0.0.1:8000").get("/")
+import brotli
+browser = Client(REMOTE_ADDR="127.0.0.1", HTTP_HOST="127.0.0.1:8000")
+response = browser.get("/", headers={"Accept-Encoding": "gzip, deflate, br"})
 print(response.status_code)
-print("djDebug" in response.content.decode())
+print(response["Content-Encoding"])
+# The toolbar writes into the page before it is compressed (compression is outermost).
+print("djDebug" in brotli.decompress(response.content).decode())
 """
     result = run_python(["-c", script], settings_module="config.settings.local", tmp_path=tmp_path)
 
     assert result.returncode == 0, result.stderr
     lines = result.stdout.strip().splitlines()
     assert "Demo login (local settings only): username 'demo', password 'demo'." in lines
-    assert lines[-2:] == ["200", "True"]
+    assert lines[-3:] == ["200", "br", "True"]
 
 
 @pytest.mark.postgres

@@ -457,6 +457,7 @@ def test_the_command_end_to_end_on_a_database_of_its_own(tmp_path: Path) -> None
         "--repeat=1",
         "--serializer-rows=3",
         "--export-rows=40",
+        "--compression-rows=3",
         f"--json={tmp_path / 'run.json'}",
         f"--markdown={tmp_path / 'page.md'}",
         f"--svg={tmp_path / 'chart.svg'}",
@@ -478,8 +479,15 @@ def test_the_command_end_to_end_on_a_database_of_its_own(tmp_path: Path) -> None
     timed = [found for found in run.samples if found.tier == "optimized"]
     assert timed
     assert all(len(found.wall_ms) == len(found.cpu_ms) == 1 for found in timed)
-    assert (tmp_path / "page.md").read_text().startswith("# Benchmarks")
+    page = (tmp_path / "page.md").read_text()
+    assert page.startswith("# Benchmarks")
     assert (tmp_path / "chart.svg").read_text().startswith("<svg")
+    # The feed on the wire: compressed smaller than as it is, and a 304 with no body at all.
+    wire = run.extras["compression"]["sizes"]["3"]["wire"]
+    assert wire["br"]["body"] < wire["gzip"]["body"] < wire["identity"]["body"]
+    assert wire["304"]["body"] == 0 < wire["304"]["headers"]
+    assert "## The feed on the wire: compressed, and revalidated" in page
+    assert re.search(r"^\| 3 \| 304 \| [\d,]+ \| \d+\.\d%", page, re.M)
 
 
 @pytest.mark.django_db

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from contextlib import nullcontext
 from http import HTTPStatus
 from typing import Any
@@ -20,7 +21,7 @@ from django.test.utils import CaptureQueriesContext
 
 from querycheck.testing import no_n_plus_one
 from querylab.datasets import DISCRIMINATING, build_dataset
-from querylab.measure import render_page
+from querylab.measure import RenderedPage, render_page, revalidating
 from querylab.registry import CASES, VARIANTS, AnyCase, Case
 
 SIZES = (1, 5, 20)
@@ -51,17 +52,29 @@ def test_query_count_is_the_formula(  # noqa: PLR0917 - pytest passes fixtures b
 ):
     """The optimized formula is flat in N, so at 1, 5 and 20 this proves it does not grow."""
     data_of(case.scale, n)
-    url = case_url(case, surface, variant, n)
-    if case.warm_up:
-        render_page(url)
+    request = client_request(case, case_url(case, surface, variant, n))
 
     # The optimized variants also run under the N+1 guard: no query shape may repeat.
     guard = no_n_plus_one(limit=1) if variant == "optimized" else nullcontext()
     with django_assert_num_queries(case.formula(variant).at(n)), guard:
-        page = render_page(url)
+        page = request(True)
 
-    assert page.response.status_code == HTTPStatus.OK
+    assert page.response.status_code == expected_status(case)
     assert page.n == n
+
+
+def client_request(case: AnyCase, url: str) -> Callable[[bool], RenderedPage]:
+    """The request the lab measures: after a warm-up for a cache case, and from a client that
+    holds the response for a revalidation case (its ETag sent back)."""
+    if case.revalidate:
+        return revalidating(url)
+    if case.warm_up:
+        render_page(url)
+    return lambda keep_body: render_page(url, keep_body=keep_body)
+
+
+def expected_status(case: AnyCase) -> HTTPStatus:
+    return HTTPStatus.NOT_MODIFIED if case.revalidate else HTTPStatus.OK
 
 
 @pytest.mark.parametrize("case", READ_CASES, ids=case_id)
@@ -70,11 +83,9 @@ def test_naive_count_grows_with_n_where_the_registry_says(case, data_of):
     for n in (SIZES[0], SIZES[-1]):
         with transaction.atomic():
             data_of(case.scale, n)
-            url = case_url(case, case.surfaces[0], "naive", n)
-            if case.warm_up:
-                render_page(url)
+            request = client_request(case, case_url(case, case.surfaces[0], "naive", n))
             with CaptureQueriesContext(connection) as captured:
-                render_page(url)
+                request(True)
             counts[n] = len(captured.captured_queries)
             transaction.set_rollback(True)
 

@@ -32,8 +32,8 @@ def _comma_list(
     return numbers
 
 
-def _sizes(text: str) -> list[int]:
-    return _comma_list(text, int, option="--sizes", what="whole numbers", least=1)
+def _sizes(text: str, option: str = "--sizes") -> list[int]:
+    return _comma_list(text, int, option=option, what="whole numbers", least=1)
 
 
 def _latencies(text: str) -> list[float]:
@@ -73,12 +73,18 @@ class Command(BaseCommand):
             "--latency-rows", type=int, default=25, help="rows for the latency figure"
         )
         parser.add_argument(
+            "--compression-rows",
+            default="100,1000",
+            help="feed rows for the compression and 304 figure, at each of these sizes",
+        )
+        parser.add_argument(
             "--no-extras", action="store_true", help="skip the serializer and memory figures"
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
         sizes = _sizes(options["sizes"])
         latencies = _latencies(options["latencies"])  # refused before a minute is spent
+        compression_rows = _sizes(options["compression_rows"], "--compression-rows")
         if options["repeat"] < 1:
             raise CommandError("--repeat must be 1 or more")
         try:
@@ -99,7 +105,8 @@ class Command(BaseCommand):
                 run = run_bench(cases, sizes, repeat=options["repeat"], progress=advance)
             if not options["no_extras"]:
                 run.extras["serializer"] = extras.serializer_comparison(
-                    _sizes(options["serializer_rows"]), repeat=options["repeat"]
+                    _sizes(options["serializer_rows"], "--serializer-rows"),
+                    repeat=options["repeat"],
                 )
                 run.extras["stats"] = extras.stats_comparison(
                     options["stats_posts"], repeat=options["repeat"]
@@ -110,6 +117,9 @@ class Command(BaseCommand):
                     latencies,
                     rows=options["latency_rows"],
                     repeat=options["repeat"],
+                )
+                run.extras["compression"] = extras.compression_comparison(
+                    compression_rows, repeat=options["repeat"]
                 )
         if not options["no_extras"]:
             self.stderr.write(
