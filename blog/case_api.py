@@ -119,6 +119,8 @@ class ConditionalFeedAPI(CaseVariantMixin, APIView):
             validator=lambda: content_etag(request, FEED_LIST),
         )
 
+    get.revalidates = True  # type: ignore[attr-defined]  # core.conditional.REVALIDATES
+
     def feed(self, limit: int) -> HttpResponse:
         rows = list(selectors.post_feed_optimized(limit=limit))
         report_rows(rows)

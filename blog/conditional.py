@@ -22,6 +22,7 @@ from pydantic import BaseModel
 from rest_framework.request import Request
 
 from core.conditional import (
+    REVALIDATES,
     Validation,
     revalidate_before_rendering,
     schema_fingerprint,
@@ -64,6 +65,7 @@ def revalidated(get: GetT) -> GetT:
             validator=lambda: content_etag(request, response_schema(view)),
         )
 
+    setattr(wrapper, REVALIDATES, True)
     return cast("GetT", wrapper)
 
 

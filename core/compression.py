@@ -32,6 +32,15 @@ from django.utils.text import compress_string
 MIN_LENGTH = 200
 BROTLI_QUALITY = 5
 NEVER_COMPRESSED = ("private", "no-store")
+# Text compresses; a PNG or a zip is compressed already, and would only cost CPU.
+COMPRESSIBLE_TYPES = (
+    "text/",
+    "application/json",
+    "application/problem+json",
+    "application/x-ndjson",
+    "application/javascript",
+    "image/svg+xml",
+)
 
 
 def accepted_encodings(header: str) -> set[str]:
@@ -58,6 +67,10 @@ def negotiate(header: str) -> str | None:
     return None
 
 
+def compressible(response: HttpResponseBase) -> bool:
+    return response.get("Content-Type", "").lower().startswith(COMPRESSIBLE_TYPES)
+
+
 def depends_on_who_asks(response: HttpResponseBase) -> bool:
     directives = response.get("Cache-Control", "").lower()
     return any(directive in directives for directive in NEVER_COMPRESSED)
@@ -78,13 +91,10 @@ class CompressionMiddleware(GZipMiddleware):
     def process_response(
         self, request: HttpRequest, response: HttpResponseBase
     ) -> HttpResponseBase:
-        if response.has_header("Content-Encoding") or depends_on_who_asks(response):
-            return response
-        if response.status_code == HTTPStatus.NOT_MODIFIED:
+        if response.status_code == HTTPStatus.NOT_MODIFIED and not depends_on_who_asks(response):
             # No body, but the headers of the 200 it stands for: a cache keeps the coding's.
             patch_vary_headers(response, ("Accept-Encoding",))
-            return response
-        if not response.streaming and len(response.content) < MIN_LENGTH:  # type: ignore[attr-defined]
+        if not self._worth_compressing(response):
             return response
         patch_vary_headers(response, ("Accept-Encoding",))
         encoding = negotiate(request.META.get("HTTP_ACCEPT_ENCODING", ""))
@@ -93,6 +103,15 @@ class CompressionMiddleware(GZipMiddleware):
         if encoding == "br" and not getattr(response, "is_async", False):
             return self._brotli(response)
         return response  # identity, or an async stream: left to the server as it is
+
+    @staticmethod
+    def _worth_compressing(response: HttpResponseBase) -> bool:
+        """Text, long enough, not encoded yet, and the same for everyone (BREACH)."""
+        if response.has_header("Content-Encoding") or depends_on_who_asks(response):
+            return False
+        if response.status_code == HTTPStatus.NOT_MODIFIED or not compressible(response):
+            return False
+        return response.streaming or len(response.content) >= MIN_LENGTH  # type: ignore[attr-defined]
 
     def _brotli(self, response: HttpResponseBase) -> HttpResponseBase:
         if response.streaming:

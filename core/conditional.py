@@ -89,6 +89,15 @@ def revalidate_before_rendering(
     return response
 
 
+# Set on a view's `get` that answers If-None-Match (blog.conditional.revalidated, the case's
+# view): the OpenAPI document then shows the header and the 304 (core.openapi).
+REVALIDATES = "revalidates"
+
+
+def revalidates(view: object) -> bool:
+    return bool(getattr(getattr(view, "get", None), REVALIDATES, False))
+
+
 def weak_etag(*parts: object) -> str:
     """`W/"..."`: weak, because the tag names the content, not the bytes: the same content sent
     gzipped or as Brotli is other bytes, and a strong tag would have to change with them."""

@@ -18,6 +18,7 @@ from drf_spectacular.utils import OpenApiParameter
 from rest_framework.request import Request
 from rest_framework.test import APIRequestFactory
 
+from .conditional import revalidates
 from .params import QueryParams
 from .schemas import Problem
 
@@ -46,6 +47,12 @@ def _denies_anonymous(view: Any, method: str) -> bool:
 
 
 NO_NUL_PATTERN = "^[^\\x00]*$"
+IF_NONE_MATCH = OpenApiParameter(
+    "If-None-Match",
+    str,
+    OpenApiParameter.HEADER,
+    description="The ETag of the copy you hold: a 304 with no body if it is still current.",
+)
 
 
 class PydanticAutoSchema(AutoSchema):
@@ -76,6 +83,8 @@ class PydanticAutoSchema(AutoSchema):
             statuses.update(AUTHENTICATION_STATUSES)
         for status in sorted(statuses):
             responses[(status, "application/problem+json")] = Problem
+        if self.method == "GET" and revalidates(self.view):
+            responses[304] = None  # the client's copy is current: no body
         return responses
 
     def _get_response_for_code(
@@ -98,7 +107,8 @@ class PydanticAutoSchema(AutoSchema):
 
     def get_override_parameters(self) -> list[Any]:
         declared = getattr(self.view, "query_parameters", {})
-        return [*super().get_override_parameters(), *declared.get(self.method, ())]
+        conditional = [IF_NONE_MATCH] if self.method == "GET" and revalidates(self.view) else []
+        return [*super().get_override_parameters(), *declared.get(self.method, ()), *conditional]
 
 
 def slug_links(*operation_ids: str, pointer: str = "$response.body#/slug") -> dict[str, Any]:

@@ -11,9 +11,10 @@ from typing import Any
 import brotli
 import pytest
 from django.conf import settings
-from django.test import Client
+from django.http import HttpResponse
+from django.test import Client, RequestFactory
 
-from core.compression import accepted_encodings, negotiate
+from core.compression import CompressionMiddleware, accepted_encodings, negotiate
 from querylab.datasets import build_data
 
 pytestmark = pytest.mark.django_db
@@ -122,3 +123,13 @@ def test_the_accept_encoding_parser() -> None:
 def test_compression_is_the_outermost_middleware() -> None:
     """Outside everything that writes the body, the debug toolbar included (under `make run`)."""
     assert settings.MIDDLEWARE[0] == "core.compression.CompressionMiddleware"
+
+
+def test_what_is_compressed_already_is_sent_as_it_is() -> None:
+    png = HttpResponse(b"\x89PNG" + bytes(range(256)) * 4, content_type="image/png")
+    page = HttpResponse(b"<p>text</p>" * 100, content_type="text/html; charset=utf-8")
+    request = RequestFactory().get("/", headers={"Accept-Encoding": "br"})
+    middleware = CompressionMiddleware(lambda _: png)
+
+    assert "Content-Encoding" not in middleware.process_response(request, png)
+    assert middleware.process_response(request, page)["Content-Encoding"] == "br"

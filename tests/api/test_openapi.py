@@ -200,3 +200,34 @@ def test_every_operation_documents_the_outage_answer(schema) -> None:
     assert len(operations) > 40
     for operation in operations:
         assert "503" in operation["responses"], operation["operationId"]
+
+
+def test_reads_that_revalidate_document_the_header_and_the_304(schema) -> None:
+    """The public reads with an ETag (blog.conditional) say how a client asks again."""
+    revalidated = {
+        path
+        for path, methods in schema["paths"].items()
+        if "304" in methods.get("get", {}).get("responses", {})
+    }
+
+    assert {
+        "/api/v1/posts/",
+        "/api/v1/posts/{slug}/",
+        "/api/v1/posts/{slug}/comments/",
+        "/api/v1/stats/",
+        "/api/v1/users/",
+        "/api/v1/users/{username}/",
+        "/api/v1/posts/reading-list/",
+        "/api/v1/naive/conditional-get/",
+        "/api/v1/optimized/conditional-get/",
+        # The stats cases mount the public stats view, ETag included.
+        "/api/v1/naive/stats/",
+        "/api/v1/optimized/stats/",
+        "/api/v1/naive/stats-cache/",
+        "/api/v1/optimized/stats-cache/",
+    } == revalidated
+    for path in revalidated:
+        headers = [
+            p["name"] for p in schema["paths"][path]["get"]["parameters"] if p["in"] == "header"
+        ]
+        assert headers == ["If-None-Match"], path

@@ -256,3 +256,28 @@ def test_a_write_moves_the_tag_on_after_its_commit_and_not_before(
         return
     assert after.status_code == HTTPStatus.OK
     assert after["ETag"] != etag
+
+
+@pytest.mark.parametrize(
+    ("header", "status"),
+    [
+        ("*", HTTPStatus.NOT_MODIFIED),  # "any current copy": there is one
+        ('"not-a-tag-we-gave", garbage,,, W/', HTTPStatus.OK),
+        ("\x7f" * 2000, HTTPStatus.OK),
+    ],
+)
+def test_any_if_none_match_gets_an_answer_not_an_error(
+    client: Client, header: str, status: int
+) -> None:
+    build_data("posts", 2)
+
+    assert _get(client, "/api/v1/posts/", header).status_code == status
+
+
+def test_a_failed_if_match_is_412_and_kept_by_nobody(client: Client) -> None:
+    build_data("posts", 2)
+
+    response = client.get("/api/v1/posts/", headers={"If-Match": 'W/"stale"'})
+
+    assert response.status_code == HTTPStatus.PRECONDITION_FAILED
+    assert response["Cache-Control"] == "no-store"
