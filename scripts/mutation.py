@@ -410,15 +410,22 @@ MUTATIONS = [
     Mutation(
         "conditional GET: the feed rendered before the validator is compared",
         "core/conditional.py",
-        "    etag = validator()\n    if etag is None:",
-        "    render()\n    etag = validator()\n    if etag is None:",
+        "    validation = validator()\n    if validation is None:",
+        "    render()\n    validation = validator()\n    if validation is None:",
         (COUNTS, CONDITIONAL),
+    ),
+    Mutation(
+        "conditional GET: a recent change rendered from a replica",
+        "core/conditional.py",
+        "    with pinned_to_primary() if validation.recent else nullcontext():",
+        "    with nullcontext():",
+        (CONDITIONAL,),
     ),
     Mutation(
         "conditional GET: the ETag does not name the viewer",
         "blog/conditional.py",
-        "    return weak_etag(version, viewer, schema_fingerprint(schema))",
-        "    return weak_etag(version, schema_fingerprint(schema))",
+        "        etag=weak_etag(state.version, viewer, schema_fingerprint(schema)),",
+        "        etag=weak_etag(state.version, schema_fingerprint(schema)),",
         (CONDITIONAL,),
     ),
     Mutation(
