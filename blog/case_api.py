@@ -15,7 +15,7 @@ from core.cache_policy import CachePolicy
 from core.case_api import adapter_for, results_model
 from core.case_output import report_count, report_rows
 from core.case_views import CaseVariantMixin
-from core.conditional import Revalidation
+from core.conditional import Revalidation, answers_if_none_match
 from core.openapi import query_parameters
 from core.params import LimitQuery
 
@@ -110,6 +110,7 @@ class ConditionalFeedAPI(CaseVariantMixin, APIView):
     response_models = {"GET": {200: FEED_LIST}}
     query_parameters = {"GET": query_parameters(LimitQuery)}
 
+    @answers_if_none_match
     def get(self, request: Request) -> HttpResponseBase:
         limit = LimitQuery.from_query(request.query_params).limit
         revalidate: Revalidation = self.variant_code()
@@ -118,8 +119,6 @@ class ConditionalFeedAPI(CaseVariantMixin, APIView):
             lambda: self.feed(limit),
             validator=lambda: content_etag(request, FEED_LIST),
         )
-
-    get.revalidates = True  # type: ignore[attr-defined]  # core.conditional.REVALIDATES
 
     def feed(self, limit: int) -> HttpResponse:
         rows = list(selectors.post_feed_optimized(limit=limit))

@@ -22,8 +22,8 @@ from pydantic import BaseModel
 from rest_framework.request import Request
 
 from core.conditional import (
-    REVALIDATES,
     Validation,
+    answers_if_none_match,
     revalidate_before_rendering,
     schema_fingerprint,
     weak_etag,
@@ -65,8 +65,7 @@ def revalidated(get: GetT) -> GetT:
             validator=lambda: content_etag(request, response_schema(view)),
         )
 
-    setattr(wrapper, REVALIDATES, True)
-    return cast("GetT", wrapper)
+    return cast("GetT", answers_if_none_match(wrapper))
 
 
 def response_schema(view: Any) -> type[BaseModel]:

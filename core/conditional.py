@@ -24,7 +24,7 @@ from collections.abc import Callable
 from contextlib import nullcontext
 from dataclasses import dataclass
 from functools import cache
-from typing import Protocol
+from typing import Any, Protocol, TypeVar
 
 from django.http import HttpRequest, HttpResponseBase
 from django.middleware.http import ConditionalGetMiddleware
@@ -64,7 +64,9 @@ def revalidate_after_rendering(
 ) -> HttpResponseBase:
     """Render, then hash the body and compare (ConditionalGetMiddleware's work, done in the
     view so that both variants of a case are measured alike). `validator` goes unused: this
-    is the code that has none to ask before rendering."""
+    is the code that has none to ask before rendering.
+
+    Queries: the render's (the feed's 3), 304 or not."""
     response = render()
     return ConditionalGetMiddleware(lambda _: response).process_response(request, response)
 
@@ -73,7 +75,9 @@ def revalidate_before_rendering(
     request: HttpRequest | Request, render: Render, *, validator: Validator
 ) -> HttpResponseBase:
     """Ask the validator first: 304 on a match, with no query; otherwise render (from the
-    primary, when the change is recent) and tag the response."""
+    primary, when the change is recent) and tag the response.
+
+    Queries: 0 for a 304; the render's otherwise."""
     validation = validator()
     if validation is None:
         return render()
@@ -92,6 +96,15 @@ def revalidate_before_rendering(
 # Set on a view's `get` that answers If-None-Match (blog.conditional.revalidated, the case's
 # view): the OpenAPI document then shows the header and the 304 (core.openapi).
 REVALIDATES = "revalidates"
+
+
+GetT = TypeVar("GetT", bound=Callable[..., Any])
+
+
+def answers_if_none_match(get: GetT) -> GetT:
+    """Mark a view's `get` as one that answers `If-None-Match`."""
+    setattr(get, REVALIDATES, True)
+    return get
 
 
 def revalidates(view: object) -> bool:
