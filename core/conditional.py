@@ -24,6 +24,7 @@ from collections.abc import Callable
 from contextlib import nullcontext
 from dataclasses import dataclass
 from functools import cache
+from http import HTTPStatus
 from typing import Any, Protocol, TypeVar
 
 from django.http import HttpRequest, HttpResponseBase
@@ -32,6 +33,7 @@ from django.utils.cache import get_conditional_response
 from pydantic import BaseModel
 from rest_framework.request import Request
 
+from .api import problem_response
 from .replicas import pinned_to_primary
 
 Render = Callable[[], HttpResponseBase]
@@ -68,7 +70,8 @@ def revalidate_after_rendering(
 
     Queries: the render's (the feed's 3), 304 or not."""
     response = render()
-    return ConditionalGetMiddleware(lambda _: response).process_response(request, response)
+    answered = ConditionalGetMiddleware(lambda _: response).process_response(request, response)
+    return _explained(answered)
 
 
 def revalidate_before_rendering(
@@ -84,8 +87,9 @@ def revalidate_before_rendering(
     etag = validation.etag
     not_modified = get_conditional_response(request, etag=etag)
     if not_modified is not None:  # 304, or 412 for an If-Match that failed
-        not_modified["ETag"] = etag
-        return not_modified
+        answered = _explained(not_modified)
+        answered["ETag"] = etag
+        return answered
     with pinned_to_primary() if validation.recent else nullcontext():
         response = render()
     if response.status_code == 200:  # an error has no representation to validate
@@ -109,6 +113,17 @@ def answers_if_none_match(get: GetT) -> GetT:
 
 def revalidates(view: object) -> bool:
     return bool(getattr(getattr(view, "get", None), REVALIDATES, False))
+
+
+def _explained(response: HttpResponseBase) -> HttpResponseBase:
+    """Django answers a failed `If-Match` with an empty 412; the API's errors are problem
+    documents (core.api), this one too."""
+    if response.status_code != HTTPStatus.PRECONDITION_FAILED:
+        return response
+    return problem_response(
+        HTTPStatus.PRECONDITION_FAILED,
+        "If-Match names no current version of this resource: fetch it again.",
+    )
 
 
 def weak_etag(*parts: object) -> str:

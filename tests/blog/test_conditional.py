@@ -274,10 +274,13 @@ def test_any_if_none_match_gets_an_answer_not_an_error(
     assert _get(client, "/api/v1/posts/", header).status_code == status
 
 
-def test_a_failed_if_match_is_412_and_kept_by_nobody(client: Client) -> None:
+@pytest.mark.parametrize("url", ["/api/v1/posts/", FEED, NAIVE_FEED])
+def test_a_failed_if_match_is_412_and_kept_by_nobody(client: Client, url: str) -> None:
     build_data("posts", 2)
 
-    response = client.get("/api/v1/posts/", headers={"If-Match": 'W/"stale"'})
+    response = client.get(url, headers={"If-Match": '"stale"'})
 
     assert response.status_code == HTTPStatus.PRECONDITION_FAILED
     assert response["Cache-Control"] == "no-store"
+    assert response["Content-Type"] == "application/problem+json"
+    assert response.json()["status"] == HTTPStatus.PRECONDITION_FAILED
